@@ -1,0 +1,1 @@
+"""The conversation loop: prompt assembly, tool dispatch, compression, memory fan-out."""
