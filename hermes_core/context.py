@@ -92,6 +92,9 @@ class SessionInfo:
     interaction: Interaction = field(default_factory=NonInteractive)
     started_at: float = field(default_factory=time.time)
     title: str | None = None
+    #: The user's first message, set before the system prompt is built (at the first
+    #: turn), so prompt sections can be chosen for what the user asked.
+    first_message: str | None = None
     _state: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _add_message: Callable[[Message], None] | None = field(default=None, repr=False)
     _terminal: TerminalBackend | None = field(default=None, repr=False)

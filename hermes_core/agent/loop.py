@@ -159,7 +159,8 @@ class Agent:
         return agent
 
     async def start(self, history: list[Message] | None = None) -> None:
-        """Run session-start hooks and build the frozen system prompt (or restore it)."""
+        """Run session-start hooks; restore a resumed conversation. The system prompt of a
+        new conversation is built at its first turn (see :meth:`_ensure_system_prompt`)."""
         if self._started:
             return
         self._started = True
@@ -170,10 +171,22 @@ class Agent:
                 self.messages.insert(0, Message(role="system", content=await self._system_prompt()))
             self._counted_messages = 0
             return
-        system = Message(role="system", content=await self._system_prompt())
-        self.messages = [system]
+        self.messages = []
         await self.recorder.start(self.session)
+
+    async def _ensure_system_prompt(self, first_message: str) -> None:
+        """Build the frozen system prompt once, knowing what the user asked first."""
+        if self.messages and self.messages[0].role == "system":
+            return
+        self.session.first_message = first_message
+        system = Message(role="system", content=await self._system_prompt())
+        self.messages.insert(0, system)
         await self.recorder.append(self.session.id, [system])
+
+    async def system_prompt(self) -> str:
+        """The session's system prompt (built now if no turn has run yet)."""
+        await self._ensure_system_prompt(self.session.first_message or "")
+        return self.messages[0].content or ""
 
     async def _system_prompt(self) -> str:
         snapshot = await self.host.memory.snapshot_sections(self.session)
@@ -243,6 +256,7 @@ class Agent:
         """Answer one user message, running tools as the model asks."""
         if not self._started:
             await self.start()
+        await self._ensure_system_prompt(text)
         await self._flush_injected()
         turn_start = len(self.messages)
         turn_usage = Usage()

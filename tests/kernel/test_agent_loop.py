@@ -497,3 +497,19 @@ def test_trajectory_is_sharegpt_with_secrets_redacted(tmp_path):
     assert "[REDACTED]" in record["conversations"][1]["value"]
     assert '<tool_call>\n{"name": "terminal", "arguments": {"command": "ls"}}\n</tool_call>' == record["conversations"][2]["value"]
     assert record["conversations"][3]["value"].startswith("<tool_response>")
+
+
+async def test_system_prompt_sections_see_the_first_message(make_host, llm_server):
+    from hermes_core import PromptSection
+
+    class Section:
+        @hookimpl
+        def hermes_system_prompt(self, session):
+            return PromptSection(name="echo-first", text=f"First request: {session.first_message}", order=30)
+
+    host = make_host(plugins={"tools": Tools(), "section": Section()})
+    llm_server.script(Reply.text("a"), Reply.text("b"))
+    await run_agent(host, llm_server, "deploy the staging server", "and then?")
+    first, second = llm_server.chat_requests
+    assert "First request: deploy the staging server" in first.system_prompt
+    assert second.system_prompt == first.system_prompt
