@@ -4,7 +4,8 @@ Subclass :class:`MemoryProviderConformance` and implement ``make_provider(host, 
 Providers that learn from finished turns need nothing more; a provider that stores facts
 another way (the built-in one learns through its ``memory`` tool) overrides
 ``remember(provider, ctx, fact)``. Every provider must recall what it stored, keep users
-apart, bound its answers, survive concurrent use, and shut down cleanly.
+apart, bound its answers, answer odd queries with a list, keep what it stored for the next
+provider made on the same storage, survive concurrent use, and shut down cleanly.
 """
 
 from __future__ import annotations
@@ -97,6 +98,27 @@ class MemoryProviderConformance:
         results = await asyncio.gather(*(provider.recall(self.query, ctx) for _ in range(10)))
         assert all(isinstance(r, list) for r in results)
         await provider.aclose()
+
+    async def test_odd_queries_return_lists(self, provider: Any) -> None:
+        ctx = self.ctx()
+        await self.remember(provider, ctx, self.fact)
+        await self.settle(provider)
+        for query in ("?!", "   ", "teal " * 400, "ünïcode ✓ 日本語 teal", "'; DROP TABLE memories; --"):
+            items = await provider.recall(query, ctx, limit=3)
+            assert isinstance(items, list) and len(items) <= 3, query
+        await provider.aclose()
+
+    async def test_survives_reopening(self, host: Any, tmp_path: Path) -> None:
+        """What a provider stored is still there for a new provider on the same storage
+        (the next process, the next day)."""
+        first = self.make_provider(host, tmp_path)
+        await self.remember(first, self.ctx(), self.fact)
+        await self.settle(first)
+        await first.aclose()
+        second = self.make_provider(host, tmp_path)
+        text = await self._recall_text(second, self.ctx(session="session-3"), self.query)
+        assert self.expected_word in text.lower()
+        await second.aclose()
 
     async def test_lifecycle_calls(self, provider: Any) -> None:
         ctx = self.ctx()
