@@ -7,7 +7,7 @@ import json
 
 import click
 
-from hermes_core.config import read_yaml, set_path, write_yaml_atomic
+from hermes_core._configfile import read_yaml, set_path, write_yaml_atomic
 from hermes_core.errors import HermesError
 
 from ._root import state_of

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from hermes_core.config import read_yaml, set_path, write_yaml_atomic
+from hermes_core._configfile import read_yaml, set_path, write_yaml_atomic
 
 from ._root import state_of
 
@@ -53,7 +53,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     host = state_of(ctx).host
     caps = _capabilities(host)
     rows = []
-    for info in host.plugins.values():
+    order = {"builtin": 0, "entrypoint": 1, "dropin": 2, "project": 3, "explicit": 4}
+    for info in sorted(host.plugins.values(), key=lambda p: (order.get(p.source, 9), p.name)):
         problems = host.problems_for(info.name)
         if not info.enabled:
             status = "disabled"
@@ -75,23 +76,20 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
     if not rows:
-        console.print("No plugins found. Install some with `hermes plugins install NAME`.")
+        click.echo("No plugins found. Install some with `hermes plugins install NAME`.")
         return
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("plugin", "source", "version", "status", "provides"):
-        table.add_column(column, overflow="fold")
-    style = {"ok": "green", "disabled": "dim", "problem": "yellow", "failed": "red"}
-    for row in rows:
-        table.add_row(row["name"], row["source"], row["version"], f"[{style[row['status']]}]{row['status']}[/]", row["provides"])
-    console.print(table)
+    from ._table import render
+
+    colors = {"ok": "green", "disabled": "bright_black", "problem": "yellow", "failed": "red"}
+    click.echo(render(
+        [(r["name"], r["source"], r["version"], r["status"], r["provides"]) for r in rows],
+        headers=("plugin", "source", "version", "status", "provides"),
+        cell_style=lambda column, value: {"fg": colors[value]} if column == 3 else None,
+    ))
     failing = [r for r in rows if r["problems"]]
     if failing:
-        console.print(f"\n[yellow]{len(failing)} plugin(s) with problems:[/] run `hermes doctor` or `hermes plugins info NAME`.")
+        click.secho(f"\n{len(failing)} plugin(s) with problems: run `hermes doctor` or `hermes plugins info NAME`.", fg="yellow")
 
 
 @plugins.command()

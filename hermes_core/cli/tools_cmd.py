@@ -45,31 +45,28 @@ def list_(ctx: click.Context, as_json: bool, schemas: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
     if not rows:
-        console.print("No tools installed. Tools come from plugins: `hermes plugins list`.")
+        click.echo("No tools installed. Tools come from plugins: `hermes plugins list`.")
         return
+    from ._table import render
+
     for set_name, members in sorted(by_set.items()):
         spec = toolsets.get(set_name)
-        title = f"[bold]{set_name}[/]" + (f" - {spec.description}" if spec and spec.description else "")
-        table = Table(title=title, title_justify="left", box=None, pad_edge=False, show_header=False)
-        table.add_column("tool")
-        table.add_column("status")
-        table.add_column("plugin", style="dim")
-        table.add_column("description", overflow="fold")
+        click.secho(set_name, bold=True, nl=False)
+        click.echo(f" - {spec.description}" if spec and spec.description else "")
+        table = []
         for tool in members:
             row = next(r for r in rows if r["name"] == tool.name)
             if not row["enabled"]:
-                status = "[dim]disabled[/]"
+                status = "disabled"
             elif row["available"]:
-                status = "[green]available[/]"
+                status = "available"
             else:
-                status = f"[red]unavailable[/]: {row['reason']}"
-            table.add_row(tool.name, status, tool.plugin or "", row["description"])
-        console.print(table)
-        console.print()
+                status = f"unavailable: {row['reason']}"
+            table.append(("  " + tool.name, status, tool.plugin or "", row["description"]))
+        colors = {"available": "green", "disabled": "bright_black"}
+        click.echo(render(table, cell_style=lambda column, value: (
+            {"fg": colors.get(value, "red")} if column == 1 else {"dim": True} if column == 2 else None)))
+        click.echo()
     offered = sum(1 for r in rows if r["enabled"] and r["available"])
-    console.print(f"{offered} of {len(rows)} tools offered to the model.")
+    click.echo(f"{offered} of {len(rows)} tools offered to the model.")
