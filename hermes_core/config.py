@@ -48,32 +48,40 @@ class ModelConfig(_Section):
     base_url: str | None = Field(None, description="endpoint URL for OpenAI-compatible servers")
     api_key_env: str | None = Field(None, description="environment variable holding the API key")
     context_window: int | None = Field(None, gt=0, description="override the model's context size")
-    max_tokens: int | None = Field(None, gt=0)
-    temperature: float | None = Field(None, ge=0, le=2)
+    max_tokens: int | None = Field(None, gt=0, description="cap on each answer's length")
+    temperature: float | None = Field(None, ge=0, le=2, description="sampling temperature (the server's default if null)")
     timeout: float = Field(600.0, gt=0, description="seconds before one request gives up")
-    max_retries: int = Field(3, ge=0, le=10)
+    max_retries: int = Field(3, ge=0, le=10, description="retries on 429, 5xx and dropped connections")
     extra: dict[str, Any] = Field(default_factory=dict, description="passed to the provider as-is")
 
 
 class CompressionConfig(_Section):
-    enabled: bool = True
+    """Summarising the middle of long conversations."""
+
+    enabled: bool = Field(True, description="compress when a request nears the context window")
     threshold: float = Field(0.75, gt=0.1, le=0.98, description="fraction of the context window")
     keep_first: int = Field(2, ge=1, description="messages kept at the start (after the system prompt)")
     keep_last: int = Field(8, ge=2, description="messages kept at the end")
 
 
 class AgentConfig(_Section):
+    """The conversation loop."""
+
     max_iterations: int = Field(90, ge=1, le=10_000, description="LLM calls per turn before a final answer")
-    stream: bool = True
-    max_parallel_tools: int = Field(8, ge=1, le=64)
+    stream: bool = Field(True, description="stream answers as they are written")
+    max_parallel_tools: int = Field(8, ge=1, le=64, description="parallel-safe tool calls run at once")
     compression: CompressionConfig = Field(default_factory=CompressionConfig)
 
 
 class PluginsConfig(_Section):
+    """Plugin loading (see also the HERMES_*_PLUGINS environment switches)."""
+
     disabled: list[str] = Field(default_factory=list, description="plugin names never imported")
 
 
 class ProjectsConfig(_Section):
+    """Projects whose own plugins and skills hermes may load."""
+
     trusted: list[str] = Field(
         default_factory=list,
         description="project folders whose .hermes/plugins and skills may load",
@@ -81,6 +89,8 @@ class ProjectsConfig(_Section):
 
 
 class ToolsConfig(_Section):
+    """Which tools the model is offered."""
+
     enabled_toolsets: list[str] | None = Field(None, description="if set, only these toolsets")
     disabled_toolsets: list[str] = Field(default_factory=list)
     disabled: list[str] = Field(default_factory=list, description="tool names never offered")
@@ -88,15 +98,17 @@ class ToolsConfig(_Section):
 
 
 class TerminalConfig(BaseModel):
-    """``terminal.<backend>`` sub-sections belong to the backend plugins."""
+    """Where shell commands run. `terminal.<backend>` sub-sections belong to the backend plugins."""
 
     model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
     backend: str = Field("local", description="terminal backend plugin name")
     timeout: float = Field(180.0, gt=0, description="default seconds per command")
-    max_output_chars: int = Field(50_000, ge=1000)
+    max_output_chars: int = Field(50_000, ge=1000, description="output kept per command (head and tail)")
 
 
 class ApprovalsConfig(_Section):
+    """Approval of dangerous tool calls (shell commands judged by the command scanners)."""
+
     mode: Literal["ask", "off"] = Field("ask", description="ask before dangerous commands, or never")
     non_interactive: Literal["deny", "allow"] = Field(
         "deny", description="what an unattended run does when approval is needed"
@@ -106,33 +118,37 @@ class ApprovalsConfig(_Section):
 
 
 class MemoryConfig(BaseModel):
-    """``memory.<provider>`` sub-sections belong to the memory provider plugins."""
+    """Memory providers. `memory.<provider>` sub-sections belong to the provider plugins."""
 
     model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
-    providers: list[str] = Field(default_factory=lambda: ["builtin"])
+    providers: list[str] = Field(default_factory=lambda: ["builtin"], description="memory providers active at once")
     recall_timeout: float = Field(3.0, gt=0, description="seconds a provider gets to recall")
-    recall_budget_tokens: int = Field(1200, ge=0)
+    recall_budget_tokens: int = Field(1200, ge=0, description="recalled memory added to a turn, at most")
     breaker_failures: int = Field(3, ge=1, description="failures in a row that open the breaker")
     breaker_cooldown: float = Field(60.0, ge=0, description="seconds a tripped provider is skipped")
-    allow_subagent_writes: bool = False
-    allow_cron_writes: bool = False
+    allow_subagent_writes: bool = Field(False, description="let subagents write memory")
+    allow_cron_writes: bool = Field(False, description="let scheduled jobs write memory")
 
 
 class SessionsConfig(BaseModel):
-    """``sessions.<store>`` sub-sections belong to the session store plugins."""
+    """Where conversations are saved. `sessions.<store>` sub-sections belong to the store plugins."""
 
     model_config = ConfigDict(extra="allow", validate_assignment=True, defer_build=True)
     store: str = Field("sqlite", description="session store plugin name")
 
 
 class SecurityConfig(_Section):
+    """Scanning and redaction."""
+
     scan_tool_results: bool = Field(False, description="scan tool output for prompt injection")
-    redact_secrets: bool = True
+    redact_secrets: bool = Field(True, description="mask secrets in trajectories, logs and gateway replies")
 
 
 class DisplayConfig(_Section):
-    tool_progress: bool = True
-    show_reasoning: bool = False
+    """How the CLI shows a turn."""
+
+    tool_progress: bool = Field(True, description="show a line per tool call")
+    show_reasoning: bool = Field(False, description="show the model's visible reasoning")
 
 
 class HermesConfig(BaseModel):
