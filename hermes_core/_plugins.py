@@ -37,6 +37,20 @@ def _known_hooks() -> set[str]:
     return {name for name in dir(hookspecs) if name.startswith("hermes_")}
 
 
+class _Proxy:
+    """What pluggy registers for a plugin: its guarded hook functions as attributes.
+
+    Compared by identity (unlike SimpleNamespace, where two plugins without hooks would
+    be "equal" and pluggy would refuse the second).
+    """
+
+    def __init__(self, name: str) -> None:
+        self._hermes_plugin = name
+
+    def __repr__(self) -> str:
+        return f"<hermes plugin {self._hermes_plugin}>"
+
+
 class ProblemLog:
     """Problems recorded while loading and running plugins (deduplicated)."""
 
@@ -81,7 +95,7 @@ class GuardedPluginManager:
         Problems (unknown hooks, bad signatures) are recorded; in strict mode they raise.
         """
         self.sources[name] = source
-        proxy = types.SimpleNamespace()
+        proxy = _Proxy(name)
         hooks: list[str] = []
         for attr, func, marked in self._hook_functions(plugin):
             if attr not in self.known:

@@ -263,3 +263,12 @@ def test_entry_point_cache_is_refreshed_when_sys_path_changes(tmp_path, monkeypa
     assert after["fresh_ep_plugin"].version == "1.0"
     assert after["fresh_ep_plugin"].distribution == "fresh-ep-plugin"
     assert sys.path[0] == str(site)
+
+
+def test_plugins_without_hooks_can_coexist(host):
+    import types
+
+    host.register(types.ModuleType("empty_one"))
+    host.register(types.ModuleType("empty_two"))
+    assert host.problems == []
+    assert host.plugins["empty_two"].loaded
