@@ -28,7 +28,20 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@click.group()
+class _SkillsGroup(click.Group):
+    """Turns errors users can act on into click errors (exit 1, the message on stderr),
+    also when the group runs outside the hermes root command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from hermes_core.errors import HermesError
+
+        try:
+            return super().invoke(ctx)
+        except HermesError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_SkillsGroup)
 def skills() -> None:
     """List, show, validate, install, search and curate skills (agentskills.io format)."""
 
