@@ -5,12 +5,14 @@ Providers that learn from finished turns need nothing more; a provider that stor
 another way (the built-in one learns through its ``memory`` tool) overrides
 ``remember(provider, ctx, fact)``. Every provider must recall what it stored, keep users
 apart, bound its answers, answer odd queries with a list, keep what it stored for the next
-provider made on the same storage, survive concurrent use, and shut down cleanly.
+provider made on the same storage, survive concurrent use, and shut down cleanly (closing
+twice is safe).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,12 @@ class MemoryProviderConformance:
         await asyncio.sleep(0)
 
     @pytest.fixture
-    def provider(self, host: Any, tmp_path: Path) -> Any:
-        return self.make_provider(host, tmp_path)
+    def provider(self, host: Any, tmp_path: Path) -> Iterator[Any]:
+        provider = self.make_provider(host, tmp_path)
+        yield provider
+        # Closed again even when the test closed it (or failed before it could): a store
+        # left open would hold its files into the next test. Closing twice must be safe.
+        asyncio.run(provider.aclose())
 
     @staticmethod
     def ctx(user: str = "alice", session: str = "session-1") -> MemoryContext:
