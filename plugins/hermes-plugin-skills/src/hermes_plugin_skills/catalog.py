@@ -14,6 +14,7 @@ keyed on each file's modification time and size: a warm load only stats the file
 from __future__ import annotations
 
 import os
+from stat import S_ISREG
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,10 @@ from hermes_core.context import SessionInfo
 
 from . import frontmatter, locations, ranking
 from .fsutil import atomic_write_json, read_json
-from .model import Frontmatter, Problem, Skill, SkillRoot
+from .model import Problem, Skill, SkillRoot
 
 CACHE_NAME = "skills-catalog.json"
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 
 
 class Catalog:
@@ -38,6 +39,8 @@ class Catalog:
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.terms: dict[str, dict[str, float]] = {}
+        #: What the catalog was built from (roots, disabled names, every SKILL.md's stamp).
+        self.fingerprint: tuple[Any, ...] = ()
         self._index: ranking.SearchIndex | None = None
 
     def __len__(self) -> int:
@@ -115,28 +118,51 @@ def roots_for(host: Any, cwd: Path | None = None) -> tuple[list[SkillRoot], list
 # ---------------------------------------------------------------------------------------
 
 
-def _skill_files(root: Path) -> Iterable[tuple[Path, str | None]]:
-    """``(skill folder, category)`` for ``<root>/<name>/`` and ``<root>/<category>/<name>/``.
-    Folders whose names start with a dot (the archive, caches) are never skills."""
+def _skill_md(folder: str) -> tuple[str, os.stat_result] | None:
+    """``(path, stat)`` of the folder's SKILL.md (or skill.md), or None."""
+    for name in ("SKILL.md", "skill.md"):
+        path = os.path.join(folder, name)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if S_ISREG(stat.st_mode):
+            return path, stat
+    return None
+
+
+def _found(root: Path) -> Iterable[tuple[Path, str | None, str, os.stat_result]]:
+    """``(skill folder, category, SKILL.md path, its stat)`` for ``<root>/<name>/`` and
+    ``<root>/<category>/<name>/``. Names starting with a dot (the archive, staging and
+    state files) are never skills. ``os.scandir`` keeps this to one stat per skill, which
+    matters with a thousand of them."""
     try:
-        entries = sorted(root.iterdir())
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
         if entry.name.startswith(".") or not entry.is_dir():
             continue
-        if (entry / "SKILL.md").is_file() or (entry / "skill.md").is_file():
-            yield entry, None
+        hit = _skill_md(entry.path)
+        if hit is not None:
+            yield Path(entry.path), None, hit[0], hit[1]
             continue
         try:
-            children = sorted(entry.iterdir())
+            children = sorted(os.scandir(entry.path), key=lambda e: e.name)
         except OSError:
             continue
         for child in children:
             if child.name.startswith(".") or not child.is_dir():
                 continue
-            if (child / "SKILL.md").is_file() or (child / "skill.md").is_file():
-                yield child, entry.name
+            hit = _skill_md(child.path)
+            if hit is not None:
+                yield Path(child.path), entry.name, hit[0], hit[1]
+
+
+def _skill_files(root: Path) -> Iterable[tuple[Path, str | None]]:
+    """``(skill folder, category)`` for every skill folder under ``root``."""
+    for folder, category, _, _ in _found(root):
+        yield folder, category
 
 
 def parse_skill_file(skill_md: Path) -> dict[str, Any]:
@@ -169,10 +195,20 @@ def parse_skill_file(skill_md: Path) -> dict[str, Any]:
     return {"front": front.model_dump(), "name": name, "warnings": warnings, "terms": terms}
 
 
-def load_catalog(host: Any, cwd: Path | None = None, *, use_cache: bool = True) -> Catalog:
-    """Every skill visible from ``cwd`` on ``host``."""
+def load_catalog(host: Any, cwd: Path | None = None, *, use_cache: bool = True,
+                 previous: Catalog | None = None) -> Catalog:
+    """Every skill visible from ``cwd`` on ``host``. ``previous`` (a catalog loaded earlier
+    in the same session) is returned as it is when no SKILL.md was added, removed or
+    changed since, which saves re-reading the cache and rebuilding the search index."""
     roots, notes = roots_for(host, cwd)
+    disabled = sorted(_disabled(host))
+    found = [(root, *item) for root in roots for item in _found(root.path)]
+    fingerprint = (tuple(str(r.path) for r in roots), tuple(disabled),
+                   tuple((md, st.st_mtime_ns, st.st_size) for _, _, _, md, st in found))
+    if previous is not None and previous.fingerprint == fingerprint:
+        return previous
     catalog = Catalog(roots)
+    catalog.fingerprint = fingerprint
     catalog.notes.extend(notes)
     cache_path = host.layout.cache_dir / CACHE_NAME
     cache = read_json(cache_path, {}) if use_cache else {}
@@ -181,35 +217,26 @@ def load_catalog(host: Any, cwd: Path | None = None, *, use_cache: bool = True) 
     entries: dict[str, Any] = cache.get("entries", {}) if isinstance(cache.get("entries"), dict) else {}
     fresh: dict[str, Any] = {}
     changed = False
-    disabled = set(_disabled(host))
-    for root in roots:
-        for folder, category in _skill_files(root.path):
-            skill_md = folder / "SKILL.md" if (folder / "SKILL.md").is_file() else folder / "skill.md"
-            key = str(skill_md)
-            try:
-                stat = os.stat(skill_md)
-            except OSError as exc:
-                catalog.problems.append(Problem(path=folder, source=root.source, message=str(exc)))
-                continue
-            stamp = [stat.st_mtime_ns, stat.st_size]
-            entry = entries.get(key)
-            if not (isinstance(entry, dict) and entry.get("stamp") == stamp):
-                entry = {"stamp": stamp, **parse_skill_file(skill_md)}
-                changed = True
-            fresh[key] = entry
-            if "error" in entry:
-                catalog.problems.append(Problem(path=folder, source=root.source, message=entry["error"]))
-                continue
-            skill = _skill_from_entry(entry, folder, root, category)
-            if skill.name in disabled:
-                continue
-            if skill.name in catalog.skills:
-                winner = catalog.skills[skill.name]
-                catalog.shadowed.append(skill.model_copy(update={"warnings": [
-                    *skill.warnings, f"shadowed by the {winner.source} skill of the same name at {winner.path}"]}))
-                continue
-            catalog.skills[skill.name] = skill
-            catalog.terms[skill.name] = entry.get("terms", {})
+    for root, folder, category, skill_md, stat in found:
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        entry = entries.get(skill_md)
+        if not (isinstance(entry, dict) and entry.get("stamp") == stamp):
+            entry = {"stamp": stamp, **parse_skill_file(Path(skill_md))}
+            changed = True
+        fresh[skill_md] = entry
+        if "error" in entry:
+            catalog.problems.append(Problem(path=folder, source=root.source, message=entry["error"]))
+            continue
+        skill = _skill_from_entry(entry, folder, root, category)
+        if skill.name in disabled:
+            continue
+        if skill.name in catalog.skills:
+            winner = catalog.skills[skill.name]
+            catalog.shadowed.append(skill.model_copy(update={"warnings": [
+                *skill.warnings, f"shadowed by the {winner.source} skill of the same name at {winner.path}"]}))
+            continue
+        catalog.skills[skill.name] = skill
+        catalog.terms[skill.name] = entry.get("terms", {})
     if use_cache and (changed or len(fresh) != len(entries)):
         try:
             atomic_write_json(cache_path, {"version": [_CACHE_VERSION, ranking.TOKENIZER_VERSION], "entries": fresh})
@@ -219,18 +246,21 @@ def load_catalog(host: Any, cwd: Path | None = None, *, use_cache: bool = True) 
 
 
 def _skill_from_entry(entry: dict[str, Any], folder: Path, root: SkillRoot, category: str | None) -> Skill:
-    front = Frontmatter.model_validate(entry["front"])
-    return Skill(
+    front = entry["front"]
+    metadata = dict(front.get("metadata") or {})
+    # The entry was produced by parse_skill_file (now or when the cache was written, under
+    # the same cache version), so building without validation is safe and 10x faster.
+    return Skill.model_construct(
         name=entry["name"],
-        description=front.description or "",
+        description=front.get("description") or "",
         path=folder,
         source=root.source,
         trusted=root.trusted,
-        category=category or front.metadata.get("hermes.category") or None,
-        license=front.license,
-        compatibility=front.compatibility,
-        allowed_tools=front.allowed_tools,
-        metadata=front.metadata,
+        category=category or metadata.get("hermes.category") or None,
+        license=front.get("license"),
+        compatibility=front.get("compatibility"),
+        allowed_tools=front.get("allowed_tools"),
+        metadata=metadata,
         warnings=list(entry.get("warnings", [])),
         plugin=root.plugin,
     )
@@ -243,5 +273,9 @@ def _disabled(host: Any) -> list[str]:
 
 
 def session_catalog(session: SessionInfo) -> Catalog:
-    """The catalog for a session: its host and working directory."""
-    return load_catalog(session.host, session.cwd)
+    """The catalog for a session: its host and working directory, reused within the
+    session until a skill changes on disk."""
+    data = session.state("skills")
+    catalog = load_catalog(session.host, session.cwd, previous=data.get("catalog"))
+    data["catalog"] = catalog
+    return catalog
