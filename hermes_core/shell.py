@@ -498,53 +498,64 @@ table=$(for f in /proc/[0-9]*/stat; do
   p=${f#/proc/}; p=${p%/stat}
   r=${l##*) }
   set -- $r
-  echo "$p $2 $1 ${20}"
+  echo "$p $2 $1 ${20} $4"
 done)
-state_of() {
-  while read -r p pp st t; do [ "$p" = "$1" ] && { echo "$st"; return; }; done <<EOF
+closure() {
+  c=" $1 "
+  while :; do
+    added=
+    while read -r p pp st t sd; do
+      case "$c" in *" $pp "*) case "$c" in *" $p "*) ;; *) c="$c$p "; added=1 ;; esac ;; esac
+    done <<EOF
 $table
 EOF
+    [ -n "$added" ] || break
+  done
+  echo "$c"
 }
-tree=" $root "
-while :; do
-  added=
-  while read -r p pp st t; do
-    case "$skip" in *" $p "*) continue ;; esac
-    case "$tree" in *" $pp "*) case "$tree" in *" $p "*) ;; *) tree="$tree$p "; added=1 ;; esac ;; esac
-  done <<EOF
+tree=$(closure "$root")
+skipped=" "
+[ -n "${skip# }" ] && skipped=$(closure "$skip")
+# A session leader's session holds what its tree lost: re-parented orphans.
+session=
+while read -r p pp st t sd; do
+  [ "$p" = "$root" ] && [ "$sd" = "$root" ] && session=$root
+done <<EOF
 $table
 EOF
-  [ -n "$added" ] || break
-done
 targets=" "
 add() { case "$targets" in *" $1 "*) ;; *) targets="$targets$1 " ;; esac; }
-if [ -n "$job" ]; then
-  while read -r p pp st t; do
-    case "$tree" in *" $p "*) ;; *) continue ;; esac
-    [ "$p" = "$root" ] && continue
-    if grep -q -F -e "$job_var=" "/proc/$p/environ" 2>/dev/null; then
-      grep -q -F -e "$job_var=$job" "/proc/$p/environ" 2>/dev/null && add "$p"
-    elif [ -z "$since" ] || [ "$t" -ge "$since" ] 2>/dev/null; then
-      add "$p"
-    fi
-  done <<EOF
+while read -r p pp st t sd; do
+  case "$skipped" in *" $p "*) continue ;; esac
+  case "$tree" in
+    *" $p "*) ;;
+    *) [ -n "$session" ] && [ "$sd" = "$session" ] || continue ;;
+  esac
+  if [ "$p" = "$root" ]; then
+    [ "$with_root" = 1 ] && add "$p"
+  elif [ -z "$job" ]; then
+    add "$p"
+  elif grep -q -F -e "$job_var=" "/proc/$p/environ" 2>/dev/null; then
+    grep -q -F -e "$job_var=$job" "/proc/$p/environ" 2>/dev/null && add "$p"
+  elif [ -z "$since" ] || [ "$t" -ge "$since" ] 2>/dev/null; then
+    add "$p"
+  fi
+done <<EOF
 $table
 EOF
-else
-  for p in $tree; do
-    if [ "$p" != "$root" ] || [ "$with_root" = 1 ]; then add "$p"; fi
-  done
-fi
 for f in $(grep -l -F -e "$match" /proc/[0-9]*/environ 2>/dev/null); do
   p=${f#/proc/}; p=${p%/environ}
   if [ "$p" != "$root" ] || [ "$with_root" = 1 ]; then add "$p"; fi
 done
 out=
-for p in $targets; do
+while read -r p pp st t sd; do
+  case "$targets" in *" $p "*) ;; *) continue ;; esac
   [ "$p" = "$me" ] && continue
-  case "$(state_of "$p")" in Z|X|x|"") continue ;; esac
+  case "$st" in Z|X|x) continue ;; esac
   out="$out $p"
-done
+done <<EOF
+$table
+EOF
 if [ -n "$out" ]; then
   kill -s "$sig" $out 2>/dev/null
   for p in $out; do echo "$p"; done
@@ -568,13 +579,16 @@ def job_signal_script(
     """A POSIX sh script that sends ``signal`` (``INT``, ``TERM``, ``KILL``, ...) to the
     processes of one foreground command, leaving the shell itself alone.
 
-    Targets: the shell's descendants that carry ``HERMES_SHELL_JOB=job_token``, or carry no
-    job token and started at or after ``since_ticks`` (subshells forked by this command);
-    plus any process on the machine with that job token (double-forked daemons that left
-    the tree). The subtrees of ``exclude`` (the pids of background processes started from
+    Targets: the shell's descendants (and, when the shell leads its own session, the
+    members of that session, which holds the orphans that left the tree) that carry
+    ``HERMES_SHELL_JOB=job_token``, or carry no job token and started at or after
+    ``since_ticks`` (subshells forked by this command); plus any process on the machine
+    with that job token (double-forked programs that left the session too). The subtrees of ``exclude`` (the pids of background processes started from
     this shell) are left alone. Run it with ``sh -c`` where the shell's processes are visible, with
     ``shell_pid`` as that side sees it. It prints the pids it signalled.
     """
+    if int(shell_pid) <= 1:
+        raise ValueError(f"refusing to signal the tree of pid {shell_pid}")
     return _signal_script(
         signal, root=str(int(shell_pid)), job=_check_token(job_token), job_var=ENV_JOB,
         since="" if since_ticks is None else str(int(since_ticks)),
@@ -583,19 +597,23 @@ def job_signal_script(
     )
 
 
-def tree_signal_script(signal: str, root_pid: int, *, env_match: str, include_root: bool = True) -> str:
-    """A POSIX sh script that sends ``signal`` to ``root_pid``, all its descendants, and
-    any process whose environment holds ``env_match`` (``NAME=token``).
+def tree_signal_script(signal: str, root_pid: int | None, *, env_match: str, include_root: bool = True) -> str:
+    """A POSIX sh script that sends ``signal`` to ``root_pid``, all its descendants (and
+    its session's members when it leads a session), and any process whose environment
+    holds ``env_match`` (``NAME=token``).
 
     Use it for a background process (``root_pid`` its pid, ``env_match`` its
     ``HERMES_SHELL_JOB=...``) and to close a session (the shell's pid and
-    ``HERMES_SHELL_ID=...``). It prints the pids it signalled.
+    ``HERMES_SHELL_ID=...``). With ``root_pid`` None (the shell is already gone) only the
+    environment match counts. It prints the pids it signalled.
     """
+    if root_pid is not None and int(root_pid) <= 1:
+        raise ValueError(f"refusing to signal the tree of pid {root_pid}")
     name, _, token = env_match.partition("=")
     if not name.isidentifier():
         raise ValueError(f"invalid env_match {env_match!r}: expected NAME=token")
     return _signal_script(
-        signal, root=str(int(root_pid)), job="", job_var=ENV_JOB, since="",
+        signal, root="-1" if root_pid is None else str(int(root_pid)), job="", job_var=ENV_JOB, since="",
         match=f"{name}={_check_token(token)}", with_root="1" if include_root else "0", skip=" ",
     )
 

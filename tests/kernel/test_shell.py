@@ -376,3 +376,17 @@ def test_signal_scripts_reject_unsafe_values():
     with pytest.raises(ValueError):
         tree_signal_script("KILL", 1, env_match="no equals sign here!")
     assert len(new_token()) == 32
+
+
+def test_tree_signal_without_a_root_matches_by_environment_only(shell):
+    sh = shell()
+    sh.run("sleep 303 >/dev/null 2>&1 &")
+    match = f"{ENV_SHELL_ID}={sh.protocol.shell_token}"
+    found = _side(tree_signal_script("0", None, env_match=match))
+    assert found and sh.ready.shell_pid not in found  # the shell's own environ has no marker here
+    _side(tree_signal_script("KILL", None, env_match=match))
+    assert _wait(lambda: not any(_alive(p) for p in found))
+    with pytest.raises(ValueError):
+        tree_signal_script("KILL", 1, env_match=match)
+    with pytest.raises(ValueError):
+        job_signal_script("KILL", 0, "tok")
