@@ -3,9 +3,12 @@
 Subclass :class:`TerminalBackendConformance` and implement ``make_backend(settings)``; if
 your backend's processes do not run on this machine (a container, a VM), implement
 ``leftover_processes(marker)`` to look for them where they run. Every backend must pass:
-state that persists between commands (cd, export, aliases), exit codes and stderr,
-timeouts that kill everything the command started, bounded output, unicode, background
-processes, interrupts, isolated sessions, and a clean close.
+state that persists between commands (cd, export, aliases), exit codes and stderr, a
+protocol no syntax error or stdin-reading command can break, timeouts that kill everything
+the command started (orphaned grandchildren too) but spare background processes, bounded
+output, unicode and control bytes, large commands, background processes (log, stdin,
+workdir, kill), interrupts of single programs and whole command lists, isolated sessions,
+and a close that leaves nothing running (not even processes that ignore SIGTERM).
 """
 
 from __future__ import annotations
@@ -122,6 +125,35 @@ class TerminalBackendConformance:
     def test_no_input_needed(self, backend: Any) -> None:
         result = backend.run("cat", timeout=5)  # stdin is empty, so cat ends at once
         assert not result.timed_out
+        result = backend.run("read -r line; echo \"read=$?\"", timeout=5)
+        assert self.out(result) == "read=1" and not result.timed_out
+        assert self.out(backend.run("echo protocol intact")) == "protocol intact"
+
+    def test_syntax_errors_do_not_break_the_shell(self, backend: Any) -> None:
+        backend.run("export BEFORE_ERROR=kept")
+        for broken in ("echo 'unbalanced", 'echo "unbalanced', "if then fi", "echo $(", "}"):
+            result = backend.run(broken, timeout=10)
+            assert result.exit_code not in (0, None) and not result.timed_out, broken
+        assert self.out(backend.run("echo $BEFORE_ERROR")) == "kept"
+
+    def test_cwd_is_reported(self, backend: Any) -> None:
+        result = backend.run(f"mkdir -p {self.scratch}/hermes-cwd-report && cd {self.scratch}/hermes-cwd-report")
+        assert result.cwd == f"{self.scratch}/hermes-cwd-report"
+
+    def test_missing_workdir_is_an_error_and_changes_nothing(self, backend: Any) -> None:
+        backend.run(f"cd {self.scratch}")
+        result = backend.run("echo should-not-run", workdir="/definitely/not/a/dir")
+        assert result.exit_code not in (0, None) and "should-not-run" not in result.output
+        assert self.out(backend.run("pwd")) == self.scratch
+
+    def test_large_command_text(self, backend: Any) -> None:
+        payload = "x" * 150_000
+        result = backend.run(f"cat <<'EOF' | wc -c\n{payload}\nEOF")
+        assert self.out(result) == str(len(payload) + 1)
+
+    def test_nul_and_control_bytes_in_output(self, backend: Any) -> None:
+        result = backend.run("printf 'a\\000b\\033[31mred\\033[0m\\r\\n'; echo done")
+        assert result.exit_code == 0 and "done" in result.output and "red" in result.output
 
     # -- limits ---------------------------------------------------------------------------
 
@@ -142,6 +174,21 @@ class TerminalBackendConformance:
         check = backend.run(f"test -e {self.scratch}/{marker} && echo survived || echo killed")
         assert self.out(check) == "killed"
 
+    def test_timeout_kills_orphaned_grandchildren(self, backend: Any) -> None:
+        marker = f"hermes-orphan-{uuid.uuid4().hex[:8]}"
+        # the inner subshell is re-parented when its parent exits: it leaves the tree
+        result = backend.run(f"( (sleep 2; echo alive > {self.scratch}/{marker}) & ); sleep 60", timeout=1)
+        assert result.timed_out
+        time.sleep(3)
+        check = backend.run(f"test -e {self.scratch}/{marker} && echo survived || echo killed")
+        assert self.out(check) == "killed"
+
+    def test_a_timeout_spares_background_processes(self, backend: Any) -> None:
+        pid = backend.start_background("sleep 120")
+        assert backend.run("sleep 60", timeout=1).timed_out
+        assert backend.poll(pid)["running"] is True
+        backend.kill(pid)
+
     def test_state_survives_a_timeout(self, backend: Any) -> None:
         backend.run("export KEEP_ME=yes")
         backend.run("sleep 60", timeout=1)
@@ -160,6 +207,24 @@ class TerminalBackendConformance:
         assert time.monotonic() - start < self.timeout_slack + 1
         assert results[0].interrupted or results[0].exit_code not in (0, None)
         assert self.out(backend.run("echo after interrupt")) == "after interrupt"
+
+    def test_interrupt_stops_a_whole_command_list(self, backend: Any) -> None:
+        results: list[CommandResult] = []
+        command = "for i in 1 2 3 4 5 6 7 8; do sleep 30; done; echo finished"
+        thread = threading.Thread(target=lambda: results.append(backend.run(command, timeout=300)))
+        thread.start()
+        time.sleep(1.0)
+        start = time.monotonic()
+        backend.interrupt()
+        thread.join(timeout=self.timeout_slack + 10)
+        assert not thread.is_alive(), "interrupt() did not stop the command list"
+        assert time.monotonic() - start < self.timeout_slack + 5
+        assert "finished" not in results[0].output or results[0].interrupted
+        assert self.out(backend.run("echo after")) == "after"
+
+    def test_interrupt_when_idle_is_harmless(self, backend: Any) -> None:
+        backend.interrupt()
+        assert self.out(backend.run("echo fine")) == "fine"
 
     # -- background processes -------------------------------------------------------------
 
@@ -197,6 +262,25 @@ class TerminalBackendConformance:
         with pytest.raises(Exception) as info:
             backend.poll("no-such-process")
         assert "no-such-process" in str(info.value)
+        for call in (lambda: backend.read_log("no-such-process"), lambda: backend.kill("no-such-process"),
+                     lambda: backend.write_stdin("no-such-process", "x\n")):
+            with pytest.raises(Exception) as info:
+                call()
+            assert "no-such-process" in str(info.value)
+
+    def test_background_workdir_and_finished_stdin(self, backend: Any) -> None:
+        pid = backend.start_background("pwd", workdir="/")
+        assert self._wait_for(lambda: backend.poll(pid)["running"] is False)
+        assert backend.read_log(pid).strip() == "/"
+        with pytest.raises(Exception):
+            backend.write_stdin(pid, "too late\n")
+
+    def test_late_output_of_a_background_child_does_not_break_commands(self, backend: Any) -> None:
+        backend.run("(sleep 0.5; echo late-line) &")
+        time.sleep(1.0)
+        results = [backend.run(f"echo step {i}") for i in range(3)]
+        assert all(r.exit_code == 0 for r in results)
+        assert [r.output.strip().splitlines()[-1] for r in results] == ["step 0", "step 1", "step 2"]
 
     # -- sessions and clean-up ------------------------------------------------------------
 
@@ -215,7 +299,8 @@ class TerminalBackendConformance:
         # `sh -c '...; true MARKER'` keeps a process whose command line shows the marker
         backend.start_background(f"sh -c 'sleep 301; true {marker}'")
         backend.run(f"sh -c 'sleep 302; true {marker}' > /dev/null 2>&1 &")
-        assert self._wait_for(lambda: len(self.leftover_processes(marker)) >= 1, 5)
+        backend.start_background(f"sh -c 'trap \"\" TERM; sleep 303; true {marker}'")
+        assert self._wait_for(lambda: len(self.leftover_processes(marker)) >= 3, 5)
         backend.close()
         backend.close()  # closing twice is fine
         assert self._wait_for(lambda: self.leftover_processes(marker) == [], 10), self.leftover_processes(marker)
