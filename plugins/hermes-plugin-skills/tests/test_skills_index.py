@@ -92,3 +92,15 @@ def test_untrusted_descriptions_are_guarded(host_with_skills, write_skill, herme
     text, _ = build_index(host_with_skills, load_catalog(host_with_skills), SkillsConfig(), first_message="",
                           cwd=tmp_path, tool_names=TOOLS)
     assert injection not in text and "withheld by the security scanner" in text
+
+
+def test_skills_needing_missing_tools_stay_out_of_the_index(host_with_skills, write_skill, hermes_home, no_bundled,
+                                                            tmp_path):
+    write_skill(hermes_home / "skills", "browse-site", "Needs a browser.", metadata="\n  hermes.requires-tools: browser")
+    write_skill(hermes_home / "skills", "plain", "Needs nothing.")
+    catalog = load_catalog(host_with_skills)
+    _, listed = build_index(host_with_skills, catalog, SkillsConfig(), first_message="", cwd=tmp_path, tool_names=TOOLS)
+    assert listed == ["plain"]
+    _, with_browser = build_index(host_with_skills, catalog, SkillsConfig(), first_message="", cwd=tmp_path,
+                                  tool_names=TOOLS | {"browser"})
+    assert with_browser == ["browse-site", "plain"]

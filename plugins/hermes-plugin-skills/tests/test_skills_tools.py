@@ -217,3 +217,20 @@ def test_writes_never_leave_home(env, write_skill, hermes_home, tmp_path):
     result = manage(host, session, action="write_file", name="linked", file_path="references/a.md", file_content="x")
     assert result.is_error and "leaves the skill folder" in result.content
     assert list(outside.iterdir()) == []
+
+
+def test_view_shows_related_skills(env, write_skill, hermes_home):
+    host, session = env
+    write_skill(hermes_home / "skills", "linked-notes", "x", metadata="\n  hermes.related-skills: a-skill, b-skill")
+    content = call_tool(host, "skill_view", {"name": "linked-notes"}, session=session).content
+    assert "Related skills: a-skill, b-skill" in content
+
+
+def test_list_is_bounded_for_large_catalogs(env, write_skill, hermes_home):
+    host, session = env
+    for number in range(130):
+        write_skill(hermes_home / "skills", f"skill-{number:03d}", "A generated skill with a description. " * 5)
+    result = call_tool(host, "skills_list", {}, session=session)
+    listing = json.loads(result.content)
+    assert listing["count"] == 130 and len(listing["skills"]) == 100 and "skills_search" in listing["note"]
+    assert len(result.content) < 20_000 and not result.metadata.get("spilled")

@@ -80,6 +80,9 @@ def render_skill(host: Any, skill: Skill, *, max_chars: int, session: Any = None
         lines.append(f"Compatibility: {skill.compatibility}")
     if skill.allowed_tools:
         lines.append(f"Allowed tools: {skill.allowed_tools}")
+    related = skill.hermes("related-skills") or skill.hermes("related_skills")
+    if related:
+        lines.append(f"Related skills: {related}")
     if files:
         more = f" (and {total - len(files)} more)" if total > len(files) else ""
         lines.append(f"Files{more}: {', '.join(files)} - read one with skill_view(name=\"{skill.name}\", "

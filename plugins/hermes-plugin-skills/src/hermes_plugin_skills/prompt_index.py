@@ -20,6 +20,7 @@ from . import ranking
 from .catalog import Catalog
 from .config import SkillsConfig
 from .locations import home_skills_dir
+from .model import split_list
 from .usage import UsageStore
 
 ORDER = 30
@@ -93,6 +94,8 @@ def build_index(host: Any, catalog: Catalog, settings: SkillsConfig, *, first_me
         if len(listed) >= settings.index_max_skills:
             break
         skill = catalog.skills[name]
+        if set(split_list(skill.hermes("requires-tools"))) - tool_names:
+            continue  # it needs a tool this session lacks; skills_search still finds it
         description = skill.description
         if not skill.trusted:
             description = host.guard_text(description, "skill", source=f"skill:{name}", session=session)
@@ -120,9 +123,8 @@ def section(session: Any, catalog: Catalog, settings: SkillsConfig) -> PromptSec
     agent = session.agent
     tools = agent.tool_list if agent is not None else session.host.active_tools()
     names = {t.name for t in tools}
-    text, listed = build_index(session.host, catalog, settings, first_message=session.first_message or "",
+    text, _ = build_index(session.host, catalog, settings, first_message=session.first_message or "",
                                cwd=session.cwd, tool_names=names, session=session)
     if not text:
         return None
-    session.state("skills")["index"] = listed
     return PromptSection(name="skills", text=text, order=ORDER)

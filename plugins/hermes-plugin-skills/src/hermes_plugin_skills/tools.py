@@ -18,11 +18,11 @@ from .locations import home_skills_dir
 from .writer import SkillError, SkillWriter
 
 TOOLSET = "skills"
-LIST_LIMIT = 200
+LIST_LIMIT = 100
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -38,7 +38,7 @@ def skills_list(args: dict[str, Any], ctx: ToolContext) -> str:
     usage = UsageStore(home_skills_dir(ctx.hermes_home)).read()
     rows = []
     for skill in skills[:LIST_LIMIT]:
-        row = {"name": skill.name, "description": _short(skill.description), "source": skill.source}
+        row = {"name": skill.name, "description": _short(skill.description, 120), "source": skill.source}
         if skill.category:
             row["category"] = skill.category
         if skill.name in usage and usage[skill.name].loaded:
@@ -145,7 +145,7 @@ def tool_specs() -> list[ToolSpec]:
             description="List installed skills (name, description, category). Optionally only one category.",
             parameters={"type": "object", "properties": {
                 "category": {"type": "string", "description": "only skills in this category"}}},
-            handler=skills_list, toolset=TOOLSET, parallel_safe=True,
+            handler=skills_list, toolset=TOOLSET, parallel_safe=True, max_result_chars=40_000,
         ),
         ToolSpec(
             name="skills_search",
