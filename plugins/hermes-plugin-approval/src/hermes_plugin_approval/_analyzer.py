@@ -1,0 +1,616 @@
+"""The analyzer: walks a parsed script in order, as the shell would run it.
+
+It keeps what it learns along the way (variables, aliases, functions, the working
+folder), expands each command's words, feeds pipelines' output forward (so ``echo ... |
+sh`` and ``curl ... | bash`` are read for what reaches the shell), unwraps commands that
+run other commands (wrappers, shells given ``-c`` strings, ``eval``, interpreters,
+``xargs``, ``find -exec``) and hands every command that actually runs to the rules.
+Nested text (a ``bash -c`` string, a decoded payload, a here-document fed to a shell) is
+parsed and walked the same way, to a fixed depth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from types import MappingProxyType
+
+from . import _handlers
+from ._context import Findings, RuleContext
+from ._interp import LANGUAGE_OF, code_actions, interpreter_code
+from ._model import ForLoop, FunctionDef, Group, Pipeline, Redirect, SimpleCommand
+from ._parse import parse
+from ._records import Arg, Invocation, ShellState, Stream
+from ._ruleset import KNOWN_COMMANDS, RULE_FUNCTIONS, SHELLS
+from ._rules_system import history_variable
+from ._static import stdout_of
+from ._words import expand_heredoc, expand_joined, expand_word
+from ._wrappers import WRAPPERS, unwrap, unwrap_env
+
+MAX_DEPTH = 8
+MAX_PARSES = 2000
+MAX_LOOP_VALUES = 8
+
+_VERSIONED = re.compile(r"^(python|pypy|pip|perl|ruby|php|lua|node|bash|zsh|ksh)[\d.]*$")
+_CANONICAL_BASE = {"python": "python", "pypy": "pypy", "pip": "pip", "perl": "perl", "ruby": "ruby", "php": "php",
+                   "lua": "lua", "node": "node", "bash": "bash", "zsh": "zsh", "ksh": "ksh"}
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,-]+$")
+_UNKNOWN = Stream(kind="unknown")
+_EMPTY = Stream(kind="empty")
+_FORK_BOMB_TEXT = re.compile(r"(?P<f>[^\s(){};|&'\"]+)\s*\(\s*\)\s*\{[^}]*?(?P=f)\s*\|\s*&?\s*(?P=f)\s*&")
+_SAFETY_NET = (
+    (re.compile(r"\brm\s+(?:-\S+\s+)*-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*(?:/|~|\$HOME|\$\{HOME\})(?:\s|$|/\*|;)"),
+     "a recursive delete of / or of the home folder"),
+    (re.compile(r"\bmkfs(?:\.\w+)?\s"), "formatting a disk"),
+    (re.compile(r"\bdd\b[^|;&\n]*\bof=/dev/(?:sd|nvme|vd|xvd|hd|mmcblk|disk)"), "a write onto a disk"),
+    (re.compile(r">\s*/dev/(?:sd|nvme|vd|xvd|hd|mmcblk)"), "a write onto a disk"),
+    (re.compile(r"(?:^|[;&|(`]\s*)(?:sudo\s+)?(?:shutdown|reboot|halt|poweroff)\b"), "a shutdown"),
+)
+
+
+def canonical(name: str) -> str:
+    """The name rules are registered under: ``python3.11`` -> ``python``, ``mkfs.ext4``
+    -> ``mkfs``, ``RM`` -> ``rm`` (case-insensitive file systems run it)."""
+    if name in KNOWN_COMMANDS:
+        return name
+    m = _VERSIONED.match(name)
+    if m:
+        return _CANONICAL_BASE[m.group(1)]
+    if name.startswith(("mkfs.", "mkfs_")):
+        return "mkfs"
+    lower = name.lower()
+    if lower in KNOWN_COMMANDS:
+        return lower
+    return name
+
+
+class _Substituter:
+    """Runs ``$(...)``/``<(...)`` bodies through the analyzer for the word expander."""
+
+    def __init__(self, analyzer: Analyzer, state: ShellState, via: tuple[str, ...], where: str) -> None:
+        self.analyzer, self.state, self.via, self.where = analyzer, state, via, where
+
+    def substitute(self, source: str) -> Stream:
+        return self.analyzer.run_text(source, self.state.child(), via=(*self.via, "$()"), where=self.where)
+
+    def process(self, source: str) -> Stream:
+        return self.analyzer.run_text(source, self.state.child(), via=(*self.via, "<()"), where=self.where)
+
+
+class Analyzer:
+    """One scan's walk; findings go to ``findings``."""
+
+    def __init__(self, findings: Findings) -> None:
+        self.findings = findings
+        self.parses = 0
+        self._handlers: MappingProxyType[str, Callable[..., Stream]] = MappingProxyType({
+            **{name: self._wrapper for name in WRAPPERS},
+            **{name: self._shell for name in SHELLS},
+            **{name: self._interpreter for name in LANGUAGE_OF},
+            "env": self._env, "eval": self._eval, "source": self._source, ".": self._source,
+            "xargs": lambda inv, state, stdin: _handlers.xargs(self, inv, state, stdin),
+            "find": lambda inv, state, stdin: _handlers.find(self, inv, state, stdin),
+            **{name: (lambda inv, state, stdin: _handlers.container_exec(self, inv, state, stdin))
+               for name in ("docker", "podman", "nerdctl", "kubectl", "oc")},
+            **{name: (lambda inv, state, stdin: _handlers.builtin(self, inv, state, stdin))
+               for name in _handlers.BUILTINS},
+        })
+
+    # -- text and structure ----------------------------------------------------------------
+
+    def run_text(self, text: str, state: ShellState, *, via: tuple[str, ...] = (), where: str = "",
+                 stdin: Stream | None = None) -> Stream:
+        """Parse and walk ``text``; return what it prints."""
+        if state.depth > MAX_DEPTH:
+            self.findings.add("obfuscated-command", "nests commands inside strings too deeply to be read to the end",
+                              text)
+            return _UNKNOWN
+        if self.parses >= MAX_PARSES:
+            self.findings.add("obfuscated-command", f"holds more than {MAX_PARSES} nested commands; the rest could "
+                                                    f"not be read", text)
+            return _UNKNOWN
+        self.parses += 1
+        bomb = _FORK_BOMB_TEXT.search(text)
+        if bomb is not None:
+            self.findings.add("fork-bomb", fork_bomb_message(bomb.group("f")), text)
+        script = parse(text)
+        if not script.exact:
+            self._safety_net(text)
+        return self.run_pipelines(script.pipelines, state, via, where, stdin)
+
+    def _safety_net(self, text: str) -> None:
+        flat = re.sub(r"[\"'\\]", "", text)
+        for pattern, what in _SAFETY_NET:
+            if pattern.search(flat):
+                self.findings.add("obfuscated-command", f"could not be parsed exactly (unbalanced quotes or "
+                                                        f"brackets) and looks like {what}", text)
+
+    def run_pipelines(self, pipelines: tuple[Pipeline, ...], state: ShellState, via: tuple[str, ...], where: str,
+                      stdin: Stream | None = None) -> Stream:
+        outputs = [self.run_pipeline(p, state, via, where, stdin if k == 0 else None)
+                   for k, p in enumerate(pipelines)]
+        return concat(outputs)
+
+    def run_pipeline(self, pipeline: Pipeline, state: ShellState, via: tuple[str, ...], where: str,
+                     stdin: Stream | None) -> Stream:
+        stream = stdin
+        for stage in pipeline.stages:
+            stream = self.run_stage(stage, state, via, where, stream)
+        return stream or _EMPTY
+
+    def run_stage(self, stage: SimpleCommand | Group | ForLoop | FunctionDef, state: ShellState,
+                  via: tuple[str, ...], where: str, stdin: Stream | None) -> Stream:
+        if isinstance(stage, SimpleCommand):
+            return self.run_simple(stage, state, via, where, stdin)
+        if isinstance(stage, Group):
+            sub = _Substituter(self, state, via, where)
+            redirected = self._stdin_from(stage.redirects, state, sub)
+            out = self.run_pipelines(stage.body, state, via, where, redirected or stdin)
+            self._check_writes(stage.redirects, state, sub, where, "")
+            return out
+        if isinstance(stage, ForLoop):
+            return self._for(stage, state, via, where)
+        self._function(stage, state, via, where)
+        return _EMPTY
+
+    def _for(self, loop: ForLoop, state: ShellState, via: tuple[str, ...], where: str) -> Stream:
+        sub = _Substituter(self, state, via, where)
+        values: list[Arg] | None = None
+        if loop.items is not None:
+            values = []
+            for raw in loop.items:
+                values.extend(expand_word(raw, state, sub))
+        if not loop.var or values is None or not values:
+            if loop.var:
+                state.env.pop(loop.var, None)
+            out = self.run_pipelines(loop.body, state, via, where)
+        else:
+            outputs = []
+            for value in values[:MAX_LOOP_VALUES]:
+                if value.dynamic:
+                    state.env.pop(loop.var, None)
+                else:
+                    state.env[loop.var] = value.text
+                outputs.append(self.run_pipelines(loop.body, state, via, where))
+            if len(values) > MAX_LOOP_VALUES:
+                state.env.pop(loop.var, None)
+                outputs.append(self.run_pipelines(loop.body, state, via, where))
+            out = concat(outputs)
+        self._check_writes(loop.redirects, state, sub, where, "")
+        return out
+
+    def _function(self, func: FunctionDef, state: ShellState, via: tuple[str, ...], where: str) -> None:
+        state.functions.add(func.name)
+        calls, background = _self_calls(func.name, func.body)
+        if calls >= 2 and background:
+            self.findings.add("fork-bomb", fork_bomb_message(func.name), f"{func.name}() {{ ... }}")
+        # The body is judged once, where it is defined, as if it ran.
+        body_state = state.child()
+        body_state.depth = state.depth
+        self.run_pipelines(func.body, body_state, (*via, f"{func.name}()"), where)
+
+    # -- one command ------------------------------------------------------------------------
+
+    def run_simple(self, cmd: SimpleCommand, state: ShellState, via: tuple[str, ...], where: str,
+                   stdin: Stream | None) -> Stream:
+        if self._inert(cmd, state):
+            return _UNKNOWN
+        sub = _Substituter(self, state, via, where)
+        for assignment in cmd.assignments:
+            self._assign(assignment, state, sub, where, cmd.text, apply=not cmd.words)
+        args: list[Arg] = []
+        for word in cmd.words:
+            args.extend(expand_word(word, state, sub))
+        stdin = self._stdin_from(cmd.redirects, state, sub) or stdin
+        self._check_writes(cmd.redirects, state, sub, where, cmd.text)
+        if not args:
+            return _EMPTY
+        if cmd.words and cmd.words[0] in state.aliases and args[0].raw == cmd.words[0]:
+            alias = state.aliases[cmd.words[0]]
+            child = state.child()
+            child.depth = state.depth
+            child.aliases.pop(cmd.words[0], None)
+            return self.run_text(" ".join([alias, *cmd.words[1:]]), child, via=(*via, "alias"), where=where,
+                                 stdin=stdin)
+        if args[0].text in ("[[", "((") or args[0].text.startswith("(("):
+            return _EMPTY
+        out = self.invoke(args, state, via, where, cmd.text, stdin)
+        return self._remember_output(cmd.redirects, out, state, sub)
+
+    @staticmethod
+    def _remember_output(redirects: tuple[Redirect, ...], out: Stream, state: ShellState,
+                         sub: _Substituter) -> Stream:
+        """Keep the content of files a command writes with known text (``cat > x.sh
+        <<EOF``), so running them later in the same command is judged too."""
+        from ._paths import normalize
+
+        for r in redirects:
+            if r.op not in (">", ">|", ">>", "&>") or r.fd not in (None, 1):
+                continue
+            targets = expand_word(r.target, state, sub)
+            if len(targets) != 1 or targets[0].dynamic:
+                continue
+            path = normalize(targets[0].text, state.cwd)
+            if out.kind == "text":
+                previous = state.files.get(path, "") if r.op == ">>" else ""
+                state.files[path] = previous + out.text()
+            else:
+                state.files.pop(path, None)
+            return _EMPTY
+        return out
+
+    @staticmethod
+    def _inert(cmd: SimpleCommand, state: ShellState) -> bool:
+        """A command with nothing to expand, no redirections, and a name no rule knows:
+        it cannot be judged, so skip the work (this keeps megabyte inputs fast)."""
+        if cmd.assignments or cmd.redirects or not cmd.words:
+            return False
+        first = cmd.words[0]
+        if not _PLAIN_WORD.match(first) or first in state.aliases or first in state.functions:
+            return False
+        if "/" in first and (state.downloads or state.files):
+            return False
+        if canonical(first.rsplit("/", 1)[-1]) in KNOWN_COMMANDS:
+            return False
+        return all(_PLAIN_WORD.match(word) for word in cmd.words)
+
+    def _assign(self, assignment: str, state: ShellState, sub: _Substituter, where: str, excerpt: str, *,
+                apply: bool) -> None:
+        name, _, raw = assignment.partition("=")
+        append = name.endswith("+")
+        name = name.rstrip("+").split("[", 1)[0]
+        if raw.startswith("(") and raw.endswith(")"):
+            for word in raw[1:-1].split():
+                expand_word(word, state, sub)
+            state.env.pop(name, None)
+            return
+        value = expand_joined(raw, state, sub)
+        ctx = RuleContext(self.findings, state, Invocation(name="assignment", where=where, excerpt=excerpt))
+        history_variable(name, value.text, ctx)
+        if not apply:
+            return
+        if value.dynamic:
+            state.env.pop(name, None)
+        else:
+            state.env[name] = (state.env.get(name, "") if append else "") + value.text
+
+    def _stdin_from(self, redirects: tuple[Redirect, ...], state: ShellState, sub: _Substituter) -> Stream | None:
+        stream = None
+        for r in redirects:
+            if r.op == "<<<":
+                arg = expand_joined(r.target, state, sub)
+                stream = Stream(kind=arg.taint or "text", data=(arg.text + "\n").encode("utf-8", "surrogatepass"),
+                                source="here-string")
+            elif r.op in ("<<", "<<-"):
+                body = r.heredoc or ""
+                if not r.literal:
+                    body, _ = expand_heredoc(body, state, sub)
+                stream = Stream(kind="text", data=body.encode("utf-8", "surrogatepass"), source="here-document")
+            elif r.op == "<" and r.fd in (None, 0):
+                targets = expand_word(r.target, state, sub)
+                if targets and targets[0].stream is not None:
+                    stream = targets[0].stream
+                else:
+                    stream = Stream(kind="unknown", source=f"< {r.target}")
+        return stream
+
+    def _check_writes(self, redirects: tuple[Redirect, ...], state: ShellState, sub: _Substituter, where: str,
+                      excerpt: str) -> None:
+        for r in redirects:
+            if r.op in (">", ">|", "&>"):
+                mode = "overwrite"
+            elif r.op in (">>", "&>>"):
+                mode = "append"
+            elif r.op == "<>":
+                mode = "edit"
+            elif r.op == ">&" and not (r.target.isdigit() or r.target == "-"):
+                mode = "overwrite"
+            else:
+                continue
+            ctx = RuleContext(self.findings, state, Invocation(name="redirect", where=where, excerpt=excerpt))
+            for arg in expand_word(r.target, state, sub):
+                if arg.stream is None:
+                    ctx.write(arg, mode)  # type: ignore[arg-type]
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def invoke(self, args: list[Arg], state: ShellState, via: tuple[str, ...], where: str, excerpt: str,
+               stdin: Stream | None, *, per_file: bool = False) -> Stream:
+        """Run the command ``args`` (already expanded)."""
+        head, rest = args[0], tuple(args[1:])
+        if head.taint:
+            self.tainted(head.taint, "as a command name", excerpt, where)
+        if head.dynamic:
+            return self._dynamic(head, rest, state, via, where, excerpt, stdin)
+        name = head.text.rstrip("/").rsplit("/", 1)[-1] if "/" in head.text.rstrip("/") else head.text
+        if not name:
+            return _UNKNOWN
+        if head.glob:
+            import fnmatch
+
+            candidates = sorted(c for c in RULE_FUNCTIONS.keys() | self._handlers.keys() if fnmatch.fnmatchcase(c, name))
+            if not candidates:
+                return _UNKNOWN
+            if len(candidates) > 4:
+                return self._dynamic(head, rest, state, via, where, excerpt, stdin)
+            for candidate in candidates:
+                self.dispatch(Invocation(name=candidate, args=rest, via=via, excerpt=excerpt, per_file=per_file,
+                                         where=where), state, stdin)
+            return _UNKNOWN
+        inv = Invocation(name=name, args=rest, via=via, excerpt=excerpt, per_file=per_file, where=where)
+        if "/" in head.text and (state.downloads or state.files):
+            self.check_script_file(head, inv, state)
+        return self.dispatch(inv, state, stdin)
+
+    def check_script_file(self, script: Arg, inv: Invocation, state: ShellState,
+                          language: str | None = None) -> Stream:
+        """A script file run by this command: if the same command downloaded it (``curl
+        -o x.sh URL && bash x.sh``) it is remote code; if it wrote it with known content
+        (``cat > x.sh <<EOF ... EOF; bash x.sh``) that content is judged."""
+        from ._paths import display, normalize
+
+        path = normalize(script.text, state.cwd)
+        if path in state.downloads:
+            self.findings.add("remote-code-exec", f"runs {display(path)}, downloaded earlier in the same command"
+                                                  f"{inv.where}", inv.excerpt)
+        content = state.files.get(path)
+        if content is None:
+            return _UNKNOWN
+        if language is None:
+            return self.run_text(content, state.child(), via=(*inv.via, display(path)), where=inv.where)
+        self._run_code(content, language, inv, state)
+        return _UNKNOWN
+
+    def dispatch(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        name = canonical(inv.name)
+        if name != inv.name:
+            inv = inv.model_copy(update={"name": name})
+        if name in state.functions and name not in self._handlers:
+            return _UNKNOWN
+        rules = RULE_FUNCTIONS.get(name, ())
+        if rules:
+            ctx = RuleContext(self.findings, state, inv, stdin)
+            for rule in rules:
+                rule(inv, ctx)
+        handler = self._handlers.get(name)
+        if handler is not None:
+            return handler(inv, state, stdin)
+        return stdout_of(inv, stdin)
+
+    def _dynamic(self, head: Arg, rest: tuple[Arg, ...], state: ShellState, via: tuple[str, ...], where: str,
+                 excerpt: str, stdin: Stream | None) -> Stream:
+        """A command whose name is only known at run time: judge its arguments as if it
+        were each of the commands that would make them dangerous."""
+        probe = Findings()
+        candidates = ["rm", "chmod", "chown", "dd", "shred", "mkfs"]
+        bare = canonical(head.bare.rsplit("/", 1)[-1]) if head.bare else ""
+        if bare in RULE_FUNCTIONS and bare not in candidates:
+            candidates.insert(0, bare)
+        for candidate in candidates:
+            inv = Invocation(name=candidate, args=rest, via=via, excerpt=excerpt, where=where)
+            ctx = RuleContext(probe, state, inv, stdin)
+            for rule in RULE_FUNCTIONS[candidate]:
+                rule(inv, ctx)
+        if probe.items:
+            worst = max(probe.items, key=lambda f: f.verdict.rank)
+            shown = head.text if len(head.text) <= 60 else head.text[:59] + "…"
+            self.findings.add("obfuscated-command", f"runs a command named only at run time ({shown}) with "
+                                                    f"arguments that would mean: {worst.message}", excerpt)
+        return _UNKNOWN
+
+    def tainted(self, taint: str, how: str, excerpt: str, where: str) -> None:
+        if taint == "remote":
+            self.findings.add("remote-code-exec", f"runs code downloaded at run time ({how}){where}", excerpt)
+        else:
+            self.findings.add("obfuscated-command", f"runs a decoded payload whose content is hidden ({how}){where}",
+                              excerpt)
+
+    def run_stream(self, stream: Stream, inv: Invocation, state: ShellState, runner: str) -> Stream:
+        """A shell reads ``stream`` as its script."""
+        if stream.kind == "text":
+            return self.run_text(stream.text(), state.child(), via=(*inv.via, runner), where=inv.where)
+        if stream.kind == "remote":
+            self.findings.add("remote-code-exec", f"runs code downloaded by {stream.source} in {runner}{inv.where}",
+                              inv.excerpt)
+        elif stream.kind == "decoded":
+            self.findings.add("obfuscated-command", f"runs a decoded payload ({stream.source}) in {runner} whose "
+                                                    f"content could not be read{inv.where}", inv.excerpt)
+        return _UNKNOWN
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def _wrapper(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        unwrapped = unwrap(inv.name, inv.args)
+        if unwrapped is None:
+            return _UNKNOWN
+        via = (*inv.via, inv.name)
+        where = inv.where + unwrapped.where
+        if unwrapped.tainted:
+            self.tainted(unwrapped.tainted, f"through {inv.name}", inv.excerpt, where)
+        out = _UNKNOWN
+        for text in unwrapped.shell:
+            out = self.run_text(text, state.child(), via=via, where=where, stdin=stdin)
+        if unwrapped.args:
+            out = self.invoke(list(unwrapped.args), state, via, where, inv.excerpt, stdin, per_file=inv.per_file)
+        return out
+
+    def _env(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        unwrapped = unwrap_env(inv.args)
+        if unwrapped is None:
+            return _UNKNOWN
+        inner_state = state
+        if unwrapped.cwd is not None:
+            from ._paths import normalize
+
+            inner_state = state.child()
+            inner_state.depth = state.depth
+            inner_state.cwd = normalize(unwrapped.cwd, state.cwd)
+        via = (*inv.via, "env")
+        if unwrapped.tainted:
+            self.tainted(unwrapped.tainted, "through env", inv.excerpt, inv.where)
+        for text in unwrapped.shell:
+            self.run_text(text, inner_state.child(), via=via, where=inv.where, stdin=stdin)
+        if unwrapped.args:
+            return self.invoke(list(unwrapped.args), inner_state, via, inv.where, inv.excerpt, stdin,
+                               per_file=inv.per_file)
+        return _UNKNOWN
+
+    def _shell(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        args = inv.args
+        i = 0
+        command_mode = read_stdin = False
+        while i < len(args):
+            text = args[i].text
+            if text in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+                i += 2
+                continue
+            if text in ("--", "-"):
+                i += 1
+                break
+            if text.startswith("--"):
+                i += 1
+                continue
+            if len(text) > 1 and text[0] in "-+" and not args[i].dynamic:
+                if text[0] == "-" and "c" in text[1:]:
+                    command_mode = True
+                if text[0] == "-" and "s" in text[1:]:
+                    read_stdin = True
+                i += 1
+                continue
+            break
+        rest = args[i:]
+        runner = f"{inv.name} -c" if command_mode else inv.name
+        if command_mode and rest:
+            script = rest[0]
+            if script.taint:
+                self.tainted(script.taint, f"as the {runner} string", inv.excerpt, inv.where)
+            positional = [a.text for a in rest[1:]] or None
+            return self.run_text(script.text, state.child(positional=positional), via=(*inv.via, runner),
+                                 where=inv.where, stdin=stdin)
+        if rest and not read_stdin:
+            script = rest[0]
+            if script.stream is not None:
+                return self.run_stream(script.stream, inv, state, inv.name)
+            if script.text == "/dev/stdin" and stdin is not None:
+                return self.run_stream(stdin, inv, state, inv.name)
+            if script.taint:
+                self.tainted(script.taint, f"as the script {inv.name} runs", inv.excerpt, inv.where)
+            return self.check_script_file(script, inv, state)  # a script file
+        if stdin is not None:
+            return self.run_stream(stdin, inv, state, inv.name)
+        return _UNKNOWN
+
+    def _eval(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        taint = next((a.taint for a in inv.args if a.taint), None)
+        if taint:
+            self.tainted(taint, "through eval", inv.excerpt, inv.where)
+        text = " ".join(a.text for a in inv.args)
+        if not text.strip():
+            return _EMPTY
+        return self.run_text(text, state.child(), via=(*inv.via, "eval"), where=inv.where, stdin=stdin)
+
+    def _source(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        if not inv.args:
+            return _UNKNOWN
+        script = inv.args[0]
+        if script.stream is not None:
+            return self.run_stream(script.stream, inv, state, inv.name)
+        if script.text in ("/dev/stdin", "-") and stdin is not None:
+            return self.run_stream(stdin, inv, state, inv.name)
+        if script.taint:
+            self.tainted(script.taint, f"through {inv.name}", inv.excerpt, inv.where)
+        if "://" in script.text:
+            self.findings.add("remote-code-exec", f"sources the remote script {script.text}{inv.where}", inv.excerpt)
+        return self.check_script_file(script, inv, state)
+
+    def _interpreter(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        source = interpreter_code(inv)
+        runner = inv.name
+        if source.module is not None:
+            module, margs = source.module
+            if module in ("pip", "pip3", "ensurepip"):
+                return self.dispatch(inv.model_copy(update={"name": "pip", "args": margs}), state, stdin)
+            return _UNKNOWN
+        if source.remote_script:
+            self.findings.add("remote-code-exec", f"runs the remote script {source.remote_script} with "
+                                                  f"{runner}{inv.where}", inv.excerpt)
+        if source.tainted:
+            self.tainted(source.tainted, f"as {runner} code", inv.excerpt, inv.where)
+        if source.script is not None:
+            self.check_script_file(source.script, inv, state, LANGUAGE_OF[inv.name])
+        ctx = RuleContext(self.findings, state, inv, stdin)
+        for target in source.edits:
+            ctx.write(target, "edit")
+        codes = list(source.code)
+        for stream in (source.stream, stdin if source.reads_stdin else None):
+            if stream is None:
+                continue
+            if stream.kind == "text":
+                codes.append(stream.text())
+            elif stream.kind == "remote":
+                self.findings.add("remote-code-exec", f"runs code downloaded by {stream.source} with {runner}"
+                                                      f"{inv.where}", inv.excerpt)
+            elif stream.kind == "decoded":
+                self.findings.add("obfuscated-command", f"runs a decoded payload ({stream.source}) with {runner} "
+                                                        f"whose content could not be read{inv.where}", inv.excerpt)
+        language = LANGUAGE_OF[inv.name]
+        for code in codes:
+            self._run_code(code, language, inv, state)
+        return _UNKNOWN
+
+    def _run_code(self, code: str, language: str, inv: Invocation, state: ShellState) -> None:
+        ctx = RuleContext(self.findings, state, inv)
+        for action in code_actions(code, language):  # type: ignore[arg-type]
+            if action.kind == "forkbomb":
+                ctx.emit("fork-bomb", f"{inv.name} code forks processes in an endless loop (a fork bomb)")
+            elif action.kind == "shell":
+                if action.text.strip():
+                    self.run_text(action.text, state.child(), via=(*inv.via, f"{inv.name} {action.call}"),
+                                  where=inv.where)
+            else:
+                dynamic = action.dynamic or not action.text
+                text = action.text or f"a path computed at run time (by {action.call})"
+                arg = Arg(text=text, raw=text, dynamic=dynamic, bare="" if dynamic else text)
+                if action.kind == "delete":
+                    ctx.delete(arg, recursive=action.recursive)
+                else:
+                    ctx.write(arg, action.mode)
+
+
+def fork_bomb_message(name: str) -> str:
+    return f"defines a fork bomb: {name}() starts copies of itself in the background without end"
+
+
+def concat(streams: list[Stream]) -> Stream:
+    """The output of commands run one after the other."""
+    real = [s for s in streams if s.kind != "empty"]
+    if not real:
+        return _EMPTY
+    if all(s.kind == "text" for s in real):
+        return Stream(kind="text", data=b"".join(s.data for s in real), source=real[0].source)
+    for kind in ("remote", "decoded", "listing"):
+        hit = next((s for s in real if s.kind == kind), None)
+        if hit is not None:
+            return hit
+    return _UNKNOWN
+
+
+def _self_calls(name: str, body: tuple[Pipeline, ...]) -> tuple[int, bool]:
+    """How often a function body calls ``name``, and whether a call is backgrounded or
+    piped (what turns recursion into a fork bomb)."""
+    calls = 0
+    background = False
+    for pipeline in body:
+        here = 0
+        for stage in pipeline.stages:
+            if isinstance(stage, SimpleCommand):
+                if stage.words and stage.words[0] == name:
+                    here += 1
+            elif isinstance(stage, (Group, ForLoop)):
+                inner_calls, inner_bg = _self_calls(name, stage.body)
+                here += inner_calls
+                background = background or inner_bg
+        calls += here
+        if here and (pipeline.background or len(pipeline.stages) > 1):
+            background = True
+    return calls, background

@@ -1,0 +1,291 @@
+"""Commands the analyzer treats specially: shell builtins that change what it knows
+(``cd``, ``export``, ``alias``, ``read``, ``trap``), and commands that run other
+commands on what they are given (``xargs``, ``find -exec``, ``docker exec``,
+``kubectl exec``)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ._context import RuleContext
+from ._paths import normalize
+from ._records import Arg, Invocation, ShellState, Stream
+from ._rules_ops import docker_command
+from ._rules_system import history_variable
+
+if TYPE_CHECKING:
+    from ._analyzer import Analyzer
+
+BUILTINS = frozenset({"cd", "pushd", "popd", "export", "declare", "typeset", "local", "readonly", "alias",
+                      "unalias", "read", "trap"})
+_UNKNOWN = Stream(kind="unknown")
+_EMPTY = Stream(kind="empty")
+_MAX_INPUTS = 16
+
+# find tests that narrow what is found (-type alone does not: every file has a type).
+_NARROWING = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
+                        "-lname", "-ilname", "-newer", "-anewer", "-cnewer", "-mtime", "-mmin", "-atime", "-amin",
+                        "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-empty", "-inum",
+                        "-samefile", "-links", "-nouser", "-nogroup", "-used", "-readable", "-writable",
+                        "-executable", "-context", "-newermt", "-newerct", "-neweraa"})
+_FIND_VALUE = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
+                         "-lname", "-ilname", "-newer", "-anewer", "-cnewer", "-mtime", "-mmin", "-atime", "-amin",
+                         "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-inum",
+                         "-samefile", "-links", "-type", "-xtype", "-maxdepth", "-mindepth", "-fstype", "-used",
+                         "-regextype", "-context", "-printf", "-newermt", "-newerct", "-neweraa"})
+
+
+def builtin(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    name = inv.name
+    if name in ("cd", "pushd", "popd"):
+        _cd(inv, state)
+    elif name in ("export", "declare", "typeset", "local", "readonly"):
+        _declare(analyzer, inv, state)
+    elif name == "alias":
+        for arg in inv.args:
+            alias, eq, value = arg.text.partition("=")
+            if eq and re.fullmatch(r"[\w.:+@%-]+", alias):
+                state.aliases[alias] = value
+    elif name == "unalias":
+        for arg in inv.args:
+            state.aliases.pop(arg.text, None)
+    elif name == "read":
+        _read(inv, state, stdin)
+    elif name == "trap":
+        args = [a for a in inv.args if a.text != "--"]
+        if args and args[0].text not in ("-l", "-p") and len(args) >= 2:
+            analyzer.run_text(args[0].text, state.child(), via=(*inv.via, "trap"), where=inv.where)
+    return _EMPTY
+
+
+def _cd(inv: Invocation, state: ShellState) -> None:
+    if inv.name == "popd":
+        state.cwd = None
+        return
+    args = [a for a in inv.args if a.text not in ("-L", "-P", "-e", "-@", "--")]
+    if not args:
+        state.cwd = "~" if inv.name == "cd" else None
+        return
+    target = args[0]
+    if target.dynamic or target.text == "-" or target.text.startswith(("+", "-")):
+        state.cwd = None
+        return
+    state.cwd = normalize(target.text, state.cwd)
+
+
+def _declare(analyzer: Analyzer, inv: Invocation, state: ShellState) -> None:
+    ctx = RuleContext(analyzer.findings, state, inv)
+    for arg in inv.args:
+        text = arg.text
+        if text.startswith(("-", "+")) and "=" not in text:
+            continue
+        name, eq, value = text.partition("=")
+        name = name.rstrip("+")
+        if not eq or not name.isidentifier():
+            continue
+        history_variable(name, value, ctx)
+        if arg.dynamic:
+            state.env.pop(name, None)
+        else:
+            state.env[name] = value
+
+
+def _read(inv: Invocation, state: ShellState, stdin: Stream | None) -> None:
+    names: list[str] = []
+    args = inv.args
+    i = 0
+    while i < len(args):
+        text = args[i].text
+        if text in ("-p", "-a", "-d", "-n", "-N", "-t", "-u", "-i"):
+            i += 2
+            continue
+        if not text.startswith("-"):
+            names.append(text)
+        i += 1
+    names = names or ["REPLY"]
+    if stdin is None or stdin.kind != "text":
+        for name in names:
+            state.env.pop(name, None)
+        return
+    line = stdin.text().split("\n", 1)[0]
+    ifs = state.env.get("IFS", " \t\n")
+    fields = [f for f in re.split("[" + re.escape(ifs) + "]+", line.strip(ifs))] if ifs else [line]
+    for k, name in enumerate(names):
+        if k == len(names) - 1:
+            state.env[name] = " ".join(fields[k:]) if ifs.startswith(" ") else (fields[k] if k < len(fields) else "")
+        else:
+            state.env[name] = fields[k] if k < len(fields) else ""
+
+
+# -- xargs ------------------------------------------------------------------------------------
+
+_XARGS_VALUE = frozenset({"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args", "-P",
+                          "--max-procs", "-s", "--max-chars", "--process-slot-var"})
+
+
+def xargs(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    args = inv.args
+    replace: str | None = None
+    delimiter: str | None = None
+    i = 0
+    while i < len(args):
+        text = args[i].text
+        if not text.startswith("-") or text == "-" or args[i].dynamic:
+            break
+        i += 1
+        if text == "--":
+            break
+        if text in _XARGS_VALUE:
+            value = args[i].text if i < len(args) else ""
+            if text == "-I":
+                replace = value
+            elif text in ("-d", "--delimiter"):
+                delimiter = value
+            i += 1
+        elif text.startswith("--replace"):
+            replace = text.split("=", 1)[1] if "=" in text else "{}"
+        elif text.startswith("-I"):
+            replace = text[2:]
+        elif text.startswith("-i"):
+            replace = text[2:] or "{}"
+        elif text in ("-0", "--null"):
+            delimiter = "\0"
+    command = list(args[i:]) or [Arg(text="echo", raw="echo", bare="echo")]
+    inputs, per_file = _inputs(stdin, delimiter)
+    via = (*inv.via, "xargs")
+    if replace:
+        for value in inputs[:4]:
+            substituted = [_replace(a, replace, value) for a in command]
+            analyzer.invoke(substituted, state, via, inv.where, inv.excerpt, None, per_file=per_file)
+        return _UNKNOWN
+    return analyzer.invoke([*command, *inputs], state, via, inv.where, inv.excerpt, None, per_file=per_file)
+
+
+def _inputs(stdin: Stream | None, delimiter: str | None) -> tuple[list[Arg], bool]:
+    """The words xargs reads, and whether they are files found by ``find``."""
+    if stdin is not None and stdin.kind == "text":
+        text = stdin.text()
+        words = text.split(delimiter) if delimiter else text.split()
+        words = [w for w in words if w][:_MAX_INPUTS]
+        return [Arg(text=w, raw=w, bare=w) for w in words], False
+    if stdin is not None and stdin.kind == "listing" and stdin.root is not None:
+        return [_found(stdin.root, stdin.filtered)], True
+    taint = stdin.kind if stdin is not None and stdin.kind in ("remote", "decoded") else None
+    text = "(names read from input)"
+    return [Arg(text=text, raw=text, dynamic=True, bare="", taint=taint)], False  # type: ignore[arg-type]
+
+
+def _found(root: str, filtered: bool) -> Arg:
+    if not filtered:
+        return Arg(text=root, raw=root, bare=root)
+    text = root.rstrip("/") + "/(files found)"
+    return Arg(text=text, raw=text, dynamic=True, bare=root)
+
+
+def _replace(arg: Arg, placeholder: str, value: Arg) -> Arg:
+    if placeholder not in arg.text:
+        return arg
+    text = arg.text.replace(placeholder, value.text)
+    return Arg(text=text, raw=arg.raw, dynamic=arg.dynamic or value.dynamic, glob=arg.glob,
+               bare=arg.bare.replace(placeholder, value.bare), taint=arg.taint or value.taint)
+
+
+# -- find ---------------------------------------------------------------------------------------
+
+
+def find(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    args = list(inv.args)
+    i = 0
+    while i < len(args) and args[i].text in ("-H", "-L", "-P") or (i < len(args) and args[i].text.startswith("-O")):
+        i += 1
+    if i < len(args) and args[i].text == "-D":
+        i += 2
+    roots: list[Arg] = []
+    while i < len(args) and not args[i].text.startswith("-") and args[i].text not in ("(", "!", ",", "\\("):
+        roots.append(args[i])
+        i += 1
+    roots = roots or [Arg(text=".", raw=".", bare=".")]
+    expression = args[i:]
+    filtered = False
+    prints = False
+    actions: list[tuple[str, list[Arg]]] = []
+    ctx = RuleContext(analyzer.findings, state, inv)
+    j = 0
+    while j < len(expression):
+        text = expression[j].text
+        if text in _NARROWING:
+            filtered = True
+        if text in ("-exec", "-execdir", "-ok", "-okdir"):
+            k = j + 1
+            command: list[Arg] = []
+            while k < len(expression):
+                word = expression[k].text
+                if word == ";" or (word == "+" and command and "{}" in command[-1].text):
+                    break
+                command.append(expression[k])
+                k += 1
+            actions.append(("exec", command))
+            j = k + 1
+            continue
+        if text == "-delete":
+            actions.append(("delete", []))
+        elif text in ("-print", "-print0", "-ls", "-printf"):
+            prints = True
+        elif text in ("-fprint", "-fprint0", "-fls", "-fprintf") and j + 1 < len(expression):
+            ctx.write(expression[j + 1], "overwrite")
+            j += 1
+        if text in _FIND_VALUE:
+            j += 1
+        j += 1
+    via = (*inv.via, "find")
+    for root in roots:
+        for kind, command in actions:
+            if kind == "delete":
+                if filtered:
+                    ctx.emit("recursive-delete", f"find -delete deletes the files its tests match under "
+                                                 f"{ctx.shown(root)}")
+                else:
+                    ctx.delete(root, recursive=True, verb="find -delete: recursive delete of")
+            elif command:
+                found = _found(root.text, filtered)
+                inner = [_replace(a, "{}", found) for a in command]
+                analyzer.invoke(inner, state, (*via, "-exec"), inv.where, inv.excerpt, None, per_file=True)
+    if prints or not actions:
+        return Stream(kind="listing", root=roots[0].text, filtered=filtered, source="find")
+    return _UNKNOWN
+
+
+# -- containers -----------------------------------------------------------------------------------
+
+_EXEC_VALUE = frozenset({"-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"})
+_KUBECTL_VALUE = frozenset({"-n", "--namespace", "-c", "--container", "--context", "--kubeconfig", "-f",
+                            "--filename", "--pod-running-timeout"})
+
+
+def container_exec(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """``docker exec CONTAINER CMD...`` and ``kubectl exec POD -- CMD...``: the command
+    runs inside the container, and is judged like any other."""
+    if inv.name in ("kubectl", "oc"):
+        words = [a.text for a in inv.args]
+        if "exec" not in words[:3] or "--" not in words:
+            return _UNKNOWN
+        split = words.index("--")
+        pod = next((w for w in words[words.index("exec") + 1:split] if not w.startswith("-")), "the pod")
+        command = list(inv.args[split + 1:])
+        where = f" in pod {pod}"
+    else:
+        sub, rest = docker_command(inv.args)
+        if sub not in (["exec"], ["container", "exec"]):
+            return _UNKNOWN
+        i = 0
+        while i < len(rest) and rest[i].text.startswith("-"):
+            i += 2 if rest[i].text in _EXEC_VALUE else 1
+        if i >= len(rest):
+            return _UNKNOWN
+        where = f" in container {rest[i].text}"
+        command = list(rest[i + 1:])
+    if not command:
+        return _UNKNOWN
+    return analyzer.invoke(command, state.child(), (*inv.via, f"{inv.name} exec"), inv.where + where, inv.excerpt,
+                           stdin)
