@@ -50,9 +50,11 @@ class Catalog:
         return name in self.skills
 
     def get(self, name: str) -> Skill | None:
+        """The skill called ``name``, or None."""
         return self.skills.get(name)
 
     def sorted(self) -> list[Skill]:
+        """Every visible skill, by name."""
         return [self.skills[n] for n in sorted(self.skills)]
 
     @property

@@ -119,6 +119,7 @@ class SkillGuard:
     """The scanner object (see the module docstring for what it looks for)."""
 
     def scan(self, text: str, ctx: ScanContext) -> ScanResult:
+        """Judge ``text``: the worst verdict of every rule that matches."""
         findings: list[Finding] = []
         seen: set[tuple[str, str]] = set()
 

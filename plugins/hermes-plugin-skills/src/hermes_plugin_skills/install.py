@@ -41,6 +41,7 @@ class InstallOutcome(BaseModel):
 
 
 def is_git_url(source: str) -> bool:
+    """Whether ``source`` names a git repository rather than a local folder."""
     return source.startswith(("https://", "http://", "git@", "ssh://", "git://", "file://")) or (
         source.endswith(".git") and not Path(source).exists())
 

@@ -164,7 +164,7 @@ def on_tool_result(session: Any, tool_name: str, result: ToolResult) -> ToolResu
         return None
     data = state(session)
     hints = []
-    for name, info in data["turn"].items():
+    for name, info in list(data["turn"].items()):  # skill_view may add one from a worker thread
         info["failed"] += 1
         if not info["hinted"]:
             info["hinted"] = True

@@ -65,6 +65,7 @@ class Skill(_Record):
 
     @property
     def skill_md(self) -> Path:
+        """The skill's SKILL.md (``skill.md`` is accepted too)."""
         return self.path / "SKILL.md" if (self.path / "SKILL.md").exists() else self.path / "skill.md"
 
     def hermes(self, key: str, default: str = "") -> str:
@@ -73,10 +74,12 @@ class Skill(_Record):
 
     @property
     def tags(self) -> list[str]:
+        """``metadata["hermes.tags"]`` as a list."""
         return split_list(self.hermes("tags"))
 
     @property
     def agent_made(self) -> bool:
+        """Made by the agent (``hermes.origin: agent``) and kept in ``$HERMES_HOME/skills``."""
         return self.source == "home" and self.hermes("origin") == "agent"
 
     @property

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
 
 from hermes_core.context import NonInteractive, SessionInfo, new_session_id
 from hermes_core.types import TurnRecord

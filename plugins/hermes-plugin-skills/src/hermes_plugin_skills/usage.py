@@ -55,6 +55,7 @@ class UsageStore:
         return out
 
     def get(self, name: str) -> SkillUsage:
+        """One skill's usage (zeros when it was never counted)."""
         return self.read().get(name, SkillUsage())
 
     def record(self, name: str, event: str, *, now: float | None = None) -> SkillUsage:

@@ -70,7 +70,8 @@ class SkillWriter:
             raise SkillError(f"cannot copy the {skill.source} skill '{skill.name}' to {target}: that folder exists "
                              "but holds no valid skill; fix or remove it first")
         staging = self._staging()
-        shutil.copytree(skill.path, staging / skill.name, symlinks=False, ignore=shutil.ignore_patterns(".git"))
+        shutil.copytree(skill.path, staging / skill.name, symlinks=False, ignore=shutil.ignore_patterns(".git"),
+                        ignore_dangling_symlinks=True)
         os.replace(staging / skill.name, target)
         shutil.rmtree(staging, ignore_errors=True)
         return target
@@ -129,6 +130,7 @@ class SkillWriter:
     # -- actions --------------------------------------------------------------------------
 
     def create(self, name: str, content: str, category: str | None = None) -> str:
+        """A new skill from a whole SKILL.md (optionally in a category folder)."""
         errors = frontmatter.check_name(name)
         if errors:
             raise SkillError("; ".join(errors) + " (use lower-case words joined by '-', like 'deploy-preview-app')")
@@ -159,6 +161,7 @@ class SkillWriter:
                           f"load it here with skill_view(name='{name}').", notes, warnings)
 
     def edit(self, name: str, content: str) -> str:
+        """Replace SKILL.md of an existing skill."""
         skill = self._existing(name)
         text, notes = self._normalise(content, name, self._carried(skill, content))
         warnings = self._scan({"SKILL.md": text}, name)
@@ -171,6 +174,8 @@ class SkillWriter:
 
     def patch(self, name: str, old_string: str, new_string: str, *, replace_all: bool = False,
               file_path: str | None = None) -> str:
+        """Replace exact text in SKILL.md (or in ``file_path``); the text must be unique
+        unless ``replace_all``."""
         skill = self._existing(name)
         if not old_string:
             raise SkillError("old_string is empty: give the exact text to replace (view it with skill_view)")
@@ -204,6 +209,7 @@ class SkillWriter:
         return self._done(f"Patched {target_rel} of '{name}': replaced {replaced}{where}.", notes, warnings)
 
     def delete(self, name: str) -> str:
+        """Move a skill of ``$HERMES_HOME/skills`` into the archive."""
         skill = self._existing(name)
         if not skill.writable:
             raise SkillError(f"'{name}' is a {skill.source} skill ({skill.path}); hermes deletes only skills in "
@@ -212,6 +218,7 @@ class SkillWriter:
         return f"Deleted skill '{name}' (moved to {archived}, so it can be restored)."
 
     def write_file(self, name: str, file_path: str, file_content: str) -> str:
+        """Add or replace a file under references/, templates/, scripts/ or assets/."""
         skill = self._existing(name)
         self._file_path(skill.path, file_path, for_write=True)
         if len(file_content) > MAX_FILE_CHARS:
@@ -228,6 +235,7 @@ class SkillWriter:
         return self._done(f"Wrote {relative} in skill '{name}' ({len(file_content):,} characters).", [], warnings)
 
     def remove_file(self, name: str, file_path: str) -> str:
+        """Remove a file from under references/, templates/, scripts/ or assets/."""
         skill = self._existing(name)
         target = self._file_path(skill.path, file_path, for_write=True)
         if not target.is_file():
