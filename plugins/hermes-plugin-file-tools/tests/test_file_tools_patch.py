@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
+from hermes_core import ToolError
 from hermes_core.testing import call_tool
 
 SOURCE = """\
@@ -176,3 +179,14 @@ def test_large_diff_is_cut(tools, work):
     assert "3000 replacements" in result.content
     assert "[diff cut:" in result.content
     assert len(result.content) < 9000
+
+
+def test_permission_denied_leaves_the_file_alone(direct, as_nobody, open_folder):
+    folder = open_folder / "readonly"
+    folder.mkdir()
+    (folder / "conf.ini").write_text("level = 1\n")
+    folder.chmod(0o755)
+    with as_nobody(), pytest.raises(ToolError, match="permission denied: cannot write .*conf.ini"):
+        direct("patch", path=str(folder / "conf.ini"), old_string="1", new_string="2")
+    assert (folder / "conf.ini").read_text() == "level = 1\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["conf.ini"]

@@ -131,6 +131,17 @@ def test_permission_denied(direct, as_nobody, open_folder):
     assert sorted(p.name for p in locked.iterdir()) == ["file.txt"]
 
 
+def test_permission_denied_on_a_folder_on_the_way(direct, as_nobody, open_folder):
+    private = open_folder / "private"
+    private.mkdir()
+    private.chmod(0o700)
+    with as_nobody(), pytest.raises(ToolError, match="permission denied: cannot write .*a folder on the way"):
+        direct("write_file", path=str(private / "sub" / "x.txt"), content="x")
+    with as_nobody(), pytest.raises(ToolError, match="permission denied: cannot write .*a folder on the way"):
+        direct("write_file", path=str(private / "x.txt"), content="x")
+    assert list(private.iterdir()) == []
+
+
 def test_missing_content_is_a_tool_error(tools):
     result = write(tools, path="x.txt")
     assert result.is_error and "content: required but missing" in result.content

@@ -115,10 +115,13 @@ class TextFile:
         return self.bom + text.encode(self.encoding, errors=errors)
 
 
-def real_path(ctx: Any, path: Path) -> Path:
+def real_path(ctx: Any, path: Path, *, purpose: str = "write") -> Path:
     """``path`` with symlinks followed, so writes go to the link's target and the link stays."""
     try:
         return path.resolve(strict=False) if path.is_symlink() else path
+    except PermissionError:
+        raise ToolError(f"permission denied: cannot {purpose} {display(ctx, path)} "
+                        "(a folder on the way is not accessible)") from None
     except (OSError, RuntimeError) as exc:
         raise ToolError(f"cannot follow the symbolic link {display(ctx, path)}: {exc}") from exc
 
@@ -175,11 +178,12 @@ def load_text(ctx: Any, path: Path, *, purpose: str = "edit") -> TextFile:
     body = data[len(bom):]
     if encoding == "utf-8":
         try:
-            return TextFile(real_path(ctx, path), body.decode("utf-8"), encoding, bom)
+            return TextFile(real_path(ctx, path, purpose=purpose), body.decode("utf-8"), encoding, bom)
         except UnicodeDecodeError:
-            return TextFile(real_path(ctx, path), body.decode("utf-8", "surrogateescape"), encoding, bom, lossy=True)
+            return TextFile(real_path(ctx, path, purpose=purpose), body.decode("utf-8", "surrogateescape"),
+                            encoding, bom, lossy=True)
     try:
-        return TextFile(real_path(ctx, path), body.decode(encoding), encoding, bom)
+        return TextFile(real_path(ctx, path, purpose=purpose), body.decode(encoding), encoding, bom)
     except UnicodeDecodeError as exc:
         raise ToolError(f"{shown} starts with a UTF-16 byte-order mark but is not valid UTF-16: {exc.reason}") from None
 

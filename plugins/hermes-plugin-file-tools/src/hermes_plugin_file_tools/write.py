@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,14 @@ def write_file(args: dict[str, Any], ctx: Any) -> str:
     content = args["content"]
     shown = display(ctx, path)
     target = real_path(ctx, path)
-    if target.is_dir():
+    info = _stat(ctx, target, shown)
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise ToolError(f"{shown} is a directory; give the path of a file inside it")
-    existed = target.exists()
+    existed = info is not None
     old: TextFile | None = None
     old_size = 0
-    if existed:
-        old_size = target.stat().st_size
+    if info is not None:
+        old_size = info.st_size
         try:
             old = load_text(ctx, target, purpose="overwrite")
         except ToolError:
@@ -50,6 +53,23 @@ def write_file(args: dict[str, Any], ctx: Any) -> str:
     if old.bom and not content.startswith("\ufeff"):
         notes.append("kept its byte-order mark")
     return summary + (f" ({'; '.join(notes)})" if notes else "") + "."
+
+
+def _stat(ctx: Any, target: Path, shown: str) -> os.stat_result | None:
+    """The target's status, None when it does not exist yet."""
+    try:
+        return target.stat()
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        blocker = target.parent
+        while not blocker.exists() and blocker != blocker.parent:
+            blocker = blocker.parent
+        raise ToolError(f"cannot create the folder {display(ctx, target.parent)}: {display(ctx, blocker)} is a file") from None
+    except PermissionError:
+        raise ToolError(f"permission denied: cannot write {shown} (a folder on the way is not accessible)") from None
+    except OSError as exc:
+        raise ToolError(f"cannot write {shown}: {exc.strerror or exc}") from None
 
 
 def _lines(count: int) -> str:
