@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+import hermes_plugin_clarify
 import pytest
 
-import hermes_plugin_clarify
 from hermes_core.testing import Reply, ScriptedInteraction, call_tool, make_session, run_agent
 from hermes_core.testing.conformance import ToolConformance
 

@@ -10,9 +10,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import hermes_plugin_file_tools
 import pytest
 
-import hermes_plugin_file_tools
 from hermes_core import ToolCall, ToolContext
 from hermes_core.testing import make_session
 

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hermes_plugin_file_tools.gitignore import IgnoreChain, parse
 from hermes_plugin_file_tools.walk import walk_files
 

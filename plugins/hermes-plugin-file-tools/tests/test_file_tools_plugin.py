@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import hermes_plugin_file_tools
+
 from hermes_core.testing import call_tool
 from hermes_core.testing.conformance import ToolConformance
 

@@ -6,9 +6,9 @@ import os
 import re
 import time
 
+import hermes_plugin_file_tools
 import pytest
 
-import hermes_plugin_file_tools
 from hermes_core import ToolError
 from hermes_core.testing import call_tool
 
@@ -48,7 +48,7 @@ def test_output_budget_pages_before_the_kernel_would_spill(make_host):
     result = read(host, path="wide.txt")
     assert len(result.content) < 5000
     assert not result.metadata.get("spilled")
-    last = int(re.findall(r"^\s*(\d+)\|", result.content, re.M)[-1])
+    last = int(re.findall(r"^\s*(\d+)\|", result.content, re.MULTILINE)[-1])
     assert f"Showing lines 1-{last} of 100. The output reached its size limit." in result.content
     assert f"offset={last + 1}, limit=500" in result.content
     following = read(host, path="wide.txt", offset=last + 1)

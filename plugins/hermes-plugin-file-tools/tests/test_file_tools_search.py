@@ -8,9 +8,9 @@ import shutil
 import subprocess
 import time
 
+import hermes_plugin_file_tools
 import pytest
 
-import hermes_plugin_file_tools
 from hermes_core.testing import call_tool
 
 HAVE_RG = shutil.which("rg") is not None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+import hermes_plugin_todo
 import pytest
 
-import hermes_plugin_todo
 from hermes_core.testing import Reply, call_tool, make_session, run_agent
 from hermes_core.testing.conformance import ToolConformance
 

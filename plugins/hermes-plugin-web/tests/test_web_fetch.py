@@ -9,14 +9,14 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import hermes_plugin_web
 import httpx
 import pytest
-
-import hermes_plugin_web
-from hermes_core.testing import Reply, call_tool, run_agent
-from hermes_core.testing.conformance import ToolConformance
 from hermes_plugin_web.config import WebConfig
 from hermes_plugin_web.fetch import describe_error
+
+from hermes_core.testing import Reply, call_tool, run_agent
+from hermes_core.testing.conformance import ToolConformance
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Release notes &amp; more</title>
@@ -37,7 +37,6 @@ demo --version</code></pre>
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    served: list[str] = []
 
     def log_message(self, format, *args):  # quiet
         pass
@@ -54,7 +53,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path
-        self.served.append(path)
         if path == "/page.html":
             self._send(200, PAGE.encode(), "text/html; charset=utf-8")
         elif path == "/data.json":
@@ -114,7 +112,6 @@ def site():
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    Handler.served = []
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:

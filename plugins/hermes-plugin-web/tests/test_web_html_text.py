@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hermes_plugin_web.html_text import html_to_text
 
 

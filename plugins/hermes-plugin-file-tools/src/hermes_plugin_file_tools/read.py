@@ -97,8 +97,7 @@ def _numbered(number: int, text: str) -> str:
 def _strip_newline(text: str) -> str:
     if text.endswith("\n"):
         text = text[:-1]
-        if text.endswith("\r"):
-            text = text[:-1]
+        text = text.removesuffix("\r")
     return text
 
 

@@ -53,7 +53,8 @@ class _Run:
     """A ripgrep process with a deadline; stdout read line by line."""
 
     def __init__(self, args: list[str], cwd: Path, deadline: float) -> None:
-        self.stderr = tempfile.TemporaryFile()
+        # a file, not a pipe: a full stderr pipe would stall ripgrep while stdout is read
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=self.stderr,
                                      stdin=subprocess.DEVNULL)
         self.expired = threading.Event()

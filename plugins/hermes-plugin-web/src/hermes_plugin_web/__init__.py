@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hermes_core import ConfigSectionSpec, ToolSpec, ToolsetSpec, hookimpl
+from hermes_core import ConfigSectionSpec, ToolsetSpec, ToolSpec, hookimpl
 
 DESCRIPTION = (
     "Fetch a web page or a text/JSON URL and return readable text: HTML becomes markdown-like "
