@@ -33,9 +33,9 @@ def work(tools) -> Path:
 
 @pytest.fixture
 def direct(tools):
-    """Call a tool's handler in this thread (needed while privileges are dropped: the
-    dispatcher's worker threads would run as the lowered user too, but asyncio's
-    machinery is not worth the risk)."""
+    """Call a tool's handler directly, in this thread. Used while privileges are dropped:
+    ``seteuid`` changes the whole process, so no event loop or worker thread (which might
+    import modules root alone can read) should run meanwhile."""
     import importlib
 
     for module in ("read", "write", "patch", "search"):  # imported while root can still read them
