@@ -206,3 +206,12 @@ async def test_slash_command_loads_a_skill_and_submits_the_request(host_with_ski
     bare, nothing = await run_slash("/tidy-desk", agent, printed.append)
     assert bare == "handled" and nothing == [] and "now say what you need" in printed[-1]
     await agent.close()
+
+
+async def test_a_review_reading_a_skill_does_not_count_as_use(work_host, llm_server, write_skill, hermes_home):
+    host = work_host(review_threshold=1)
+    write_skill(hermes_home / "skills", "known-steps", "Steps the review looks at.")
+    llm_server.script(*busy_turn(1), Reply.tool_call("skill_view", {"name": "known-steps"}), Reply.text("Fine as is."))
+    agent = await run_agent(host, llm_server, "task")
+    assert agent.session.state("skills")["reviews"][0]["answer"] == "Fine as is."
+    assert UsageStore(hermes_home / "skills").get("known-steps").loaded == 0

@@ -124,6 +124,8 @@ def note_loaded(session: Any, skill: Skill, *, call_id: str | None) -> None:
     """Remember that ``skill`` entered the conversation (and count it)."""
     data = state(session)
     data["loaded"][skill.name] = {"call_id": call_id}
+    if session.origin == "review":
+        return  # a review reading a skill to improve it is not a use of the skill
     data["turn"].setdefault(skill.name, {"failed": 0, "hinted": False})
     UsageStore(home_skills_dir(session.host.home)).record(skill.name, "loaded")
 

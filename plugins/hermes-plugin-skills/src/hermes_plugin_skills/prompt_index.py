@@ -26,8 +26,8 @@ from .usage import UsageStore
 ORDER = 30
 MAX_CWD_ENTRIES = 60
 _GUIDANCE_LOAD = (
-    "Skills are instructions saved from earlier work. Before you start a task, check the list below; when a skill "
-    "matches, load it with skill_view(name) and follow it."
+    "Skills are saved instructions for recurring tasks. Before you start a task, check the list below; when a "
+    "skill matches, load it with skill_view(name) and follow it."
 )
 _GUIDANCE_SEARCH = "More skills are installed than listed: find them with skills_search(query)."
 _GUIDANCE_SAVE = (
