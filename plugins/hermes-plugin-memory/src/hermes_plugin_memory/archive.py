@@ -142,7 +142,7 @@ class ArchiveSearch:
 
         query_weight = sum(weight(w) for w in wanted)
         best: dict[str, tuple[float, int, ArchiveRecord]] = {}
-        for position, (record, found) in enumerate(zip(parsed.records, parsed.word_sets)):
+        for position, (record, found) in enumerate(zip(parsed.records, parsed.word_sets, strict=True)):
             common = wanted & found
             if not common:
                 continue
