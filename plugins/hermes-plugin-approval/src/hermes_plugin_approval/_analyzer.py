@@ -37,7 +37,8 @@ _CANONICAL_BASE = {"python": "python", "pypy": "pypy", "pip": "pip", "perl": "pe
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,-]+$")
 _UNKNOWN = Stream(kind="unknown")
 _EMPTY = Stream(kind="empty")
-_FORK_BOMB_TEXT = re.compile(r"(?P<f>[^\s(){};|&'\"]+)\s*\(\s*\)\s*\{[^}]*?(?P=f)\s*\|\s*&?\s*(?P=f)\s*&")
+_FUNCTION_OPENING = re.compile(r"\(\s*\)\s*\{")
+_FUNCTION_NAME = re.compile(r"([^\s(){};|&'\"]+)\s*$")
 _SAFETY_NET = (
     (re.compile(r"\brm\s+(?:-\S+\s+)*-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*(?:/|~|\$HOME|\$\{HOME\})(?:\s|$|/\*|;)"),
      "a recursive delete of / or of the home folder"),
@@ -110,9 +111,9 @@ class Analyzer:
                                                     f"not be read", text)
             return _UNKNOWN
         self.parses += 1
-        bomb = _FORK_BOMB_TEXT.search(text)
+        bomb = _fork_bomb_in_text(text)
         if bomb is not None:
-            self.findings.add("fork-bomb", fork_bomb_message(bomb.group("f")), text)
+            self.findings.add("fork-bomb", fork_bomb_message(bomb), text)
         script = parse(text)
         if not script.exact:
             self._safety_net(text)
@@ -575,6 +576,21 @@ class Analyzer:
                     ctx.delete(arg, recursive=action.recursive)
                 else:
                     ctx.write(arg, action.mode)
+
+
+def _fork_bomb_in_text(text: str) -> str | None:
+    """``name() { name | name & }``, found in the raw text: a safety net for forms the
+    parsers mangle. Returns the function's name."""
+    for opening in _FUNCTION_OPENING.finditer(text):
+        name = _FUNCTION_NAME.search(text, max(0, opening.start() - 64), opening.start())
+        if name is None:
+            continue
+        end = text.find("}", opening.end())
+        body = text[opening.end(): end if end >= 0 else opening.end() + 200]
+        f = re.escape(name.group(1))
+        if re.search(rf"{f}\s*\|\s*&?\s*{f}\s*&", body):
+            return name.group(1)
+    return None
 
 
 def fork_bomb_message(name: str) -> str:

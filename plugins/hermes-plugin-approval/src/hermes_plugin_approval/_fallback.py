@@ -21,6 +21,15 @@ _COMPOUND = {"{": "_brace_group", "if": "_if", "while": "_loop", "until": "_loop
              "select": "_for", "case": "_case", "function": "_function_keyword", "[[": "_test"}
 
 
+def _line_command(line: str) -> SimpleCommand:
+    """A simple command from a line of plain words."""
+    words = line.split()
+    k = 0
+    while k < len(words) and ASSIGNMENT.match(words[k]):
+        k += 1
+    return SimpleCommand(assignments=tuple(words[:k]), words=tuple(words[k:]), text=line)
+
+
 def parse_fallback(text: str) -> Script:
     """Parse ``text``; never raises."""
     lexer = Lexer(text).run()
@@ -127,6 +136,9 @@ class _Parser:
         tok = self.peek()
         if tok is None or self._at_stop(tok, stop):
             return None
+        if tok.kind == "line":
+            self.i += 1
+            return _line_command(tok.text)
         if tok.kind == "op":
             if tok.text == "(":
                 self.i += 1

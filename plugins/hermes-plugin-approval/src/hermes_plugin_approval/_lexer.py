@@ -13,13 +13,19 @@ from typing import Literal, NamedTuple
 
 from ._scan import skip_ansi, skip_backtick, skip_brace, skip_double, skip_paren, skip_single
 
-TokenKind = Literal["word", "op", "redir", "newline"]
+TokenKind = Literal["word", "op", "redir", "newline", "line"]
 
 # Longest first, so "&&" wins over "&" and "<<<" over "<<".
 _OPERATORS = (";;&", "&>>", "<<<", "<<-", ";;", ";&", "&&", "||", "|&", "&>", ">>", ">|", ">&",
               "<<", "<&", "<>", ";", "&", "|", "(", ")", "<", ">")
 _REDIRECTS = frozenset({"&>>", "<<<", "<<-", "&>", ">>", ">|", ">&", "<<", "<&", "<>", "<", ">"})
 _WORD_END = frozenset(" \t\n;&|()")
+#: Words that are syntax at the start of a command.
+RESERVED = frozenset({"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "case",
+                      "esac", "select", "function", "time", "coproc", "{", "}", "!", "[[", "]]"})
+# A line without operators, quotes, expansions, comments or escapes.
+_PLAIN_LINE = re.compile(r"[^;&|()<>\\'\"`$#\n\f\v]*$")
+_SPACE_SEPARATED = re.compile(r"[^ \t\r]+")
 # Characters with no special meaning inside a word: skipped in one step.
 _PLAIN_RUN = re.compile(r"[^\s;&|()<>\\'\"`$]+")
 _ARRAY_START = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$")
@@ -27,7 +33,9 @@ _ARRAY_START = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$")
 
 class Token(NamedTuple):
     """One token. ``text`` is the raw word or the operator; ``fd`` the number written
-    before a redirection operator (``2>``)."""
+    before a redirection operator (``2>``). A ``line`` token is a whole line of plain
+    words (no operators, quotes or expansions, not starting with a reserved word): one
+    simple command, split on blanks."""
 
     kind: TokenKind
     text: str
@@ -51,6 +59,10 @@ class Lexer:
         s, n = self.s, len(self.s)
         i = 0
         while i < n:
+            if (i == 0 or (s[i - 1] == "\n" and (i < 2 or s[i - 2] != "\\"))) and not self._pending:
+                i = self._plain_line(i)
+                if i >= n:
+                    break
             c = s[i]
             if c in " \t\r":
                 i += 1
@@ -76,6 +88,22 @@ class Lexer:
         return self
 
     # -- pieces -------------------------------------------------------------------------
+
+    def _plain_line(self, i: int) -> int:
+        """A line with no shell syntax at all is just words: tokenize it in one step
+        (keeps megabyte inputs fast). Returns where the character loop goes on."""
+        s = self.s
+        end = s.find("\n", i)
+        end = len(s) if end < 0 else end
+        if not _PLAIN_LINE.match(s, i, end):
+            return i
+        first = _SPACE_SEPARATED.search(s, i, end)
+        if first is None:
+            return end
+        if first.group() in RESERVED:
+            return i
+        self.tokens.append(Token("line", s[first.start():end].rstrip(" \t\r"), first.start(), end))
+        return end
 
     def _fd_redirect(self, i: int) -> int:
         """``2>file``: when digits run straight into ``<`` or ``>``, tokenize them as the

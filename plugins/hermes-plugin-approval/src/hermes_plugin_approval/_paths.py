@@ -83,12 +83,12 @@ def normalize(text: str, cwd: str | None = None) -> str:
     """``text`` as an absolute path when it can be (see the module docstring)."""
     if text == "~" or text.startswith("~/"):
         text = HOME + text[1:]
-    if not text.startswith("/"):
-        if cwd is None:
-            return posixpath.normpath(text) if text else text
-        text = normalize(cwd) + "/" + text
-    text = "/" + text.lstrip("/")
-    return posixpath.normpath(text)
+    if not text.startswith("/") and cwd is not None:
+        base = normalize(cwd)
+        text = base.rstrip("/") + "/" + text if base else text
+    if text.startswith("/"):
+        return posixpath.normpath("/" + text.lstrip("/"))
+    return posixpath.normpath(text) if text else text
 
 
 def display(path: str) -> str:
