@@ -240,7 +240,8 @@ class Agent:
             pass
 
     def _inject(self, message: Message) -> None:
-        self.messages.append(message)
+        # Queued, not appended: a message added while a tool runs must not land between
+        # the model's tool calls and their results (providers reject that order).
         self._pending_saves.append(message)
 
     async def _append(self, *messages: Message) -> None:
@@ -248,8 +249,11 @@ class Agent:
         await self.recorder.append(self.session.id, list(messages))
 
     async def _flush_injected(self) -> None:
+        """Add queued messages at a safe point: before the user's message, or after a
+        batch of tool results."""
         pending, self._pending_saves = self._pending_saves, []
         if pending:
+            self.messages.extend(pending)
             await self.recorder.append(self.session.id, pending)
 
     async def run_turn(self, text: str) -> TurnResult:
@@ -299,7 +303,6 @@ class Agent:
                 iterations += 1
                 turn_usage += response.usage
                 await self._append(response.message)
-                await self._flush_injected()
                 if not response.message.tool_calls:
                     break
                 calls = response.message.tool_calls

@@ -513,3 +513,23 @@ async def test_system_prompt_sections_see_the_first_message(make_host, llm_serve
     first, second = llm_server.chat_requests
     assert "First request: deploy the staging server" in first.system_prompt
     assert second.system_prompt == first.system_prompt
+
+
+async def test_messages_added_during_a_tool_call_wait_for_its_results(make_host, llm_server):
+    from hermes_core import Message
+
+    def loads_context(args, ctx):
+        ctx.session.add_message(Message(role="user", content="PINNED NOTE", meta={"pinned": True}))
+        return "loaded"
+
+    class Loader:
+        @hookimpl
+        def hermes_tools(self):
+            yield ToolSpec(name="load", description="Load.", handler=loads_context)
+
+    host = make_host(plugins={"loader": Loader()})
+    llm_server.script(Reply.tool_calls(Call("load", {}, "a"), Call("load", {}, "b")), Reply.text("ok"))
+    await run_agent(host, llm_server, "go")
+    roles = [(m["role"], m.get("tool_call_id"), (m.get("content") or "")[:11]) for m in llm_server.chat_requests[1].messages[1:]]
+    assert roles == [("user", None, "go"), ("assistant", None, ""), ("tool", "a", "loaded"), ("tool", "b", "loaded"),
+                     ("user", None, "PINNED NOTE"), ("user", None, "PINNED NOTE")]
