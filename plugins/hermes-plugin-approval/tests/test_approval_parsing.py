@@ -7,7 +7,7 @@ import pytest
 from hermes_plugin_approval import _analyzer
 from hermes_plugin_approval._bashlex_adapter import parse_bashlex
 from hermes_plugin_approval._fallback import parse_fallback
-from hermes_plugin_approval._interp import code_actions
+from hermes_plugin_approval._code import code_actions
 from hermes_plugin_approval._model import ForLoop, FunctionDef, Group, SimpleCommand
 from hermes_plugin_approval._parse import parse
 from hermes_plugin_approval._paths import deletion_scope, display, normalize, write_class
@@ -257,3 +257,12 @@ def test_code_actions(language: str, code: str, kind: str, text: str) -> None:
 def test_code_actions_ignore_harmless_code() -> None:
     assert code_actions("print('rm -rf /')", "python") == []
     assert code_actions("console.log('hello')", "node") == []
+
+
+def test_every_command_the_analyzer_handles_is_known() -> None:
+    # a command missing from KNOWN_COMMANDS is skipped as inert when its words are plain
+    from hermes_plugin_approval._context import Findings
+    from hermes_plugin_approval._ruleset import KNOWN_COMMANDS
+
+    handled = set(_analyzer.Analyzer(Findings())._handlers)
+    assert handled - KNOWN_COMMANDS == set()

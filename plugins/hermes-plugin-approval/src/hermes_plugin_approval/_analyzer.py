@@ -17,7 +17,8 @@ from types import MappingProxyType
 
 from . import _handlers
 from ._context import Findings, RuleContext
-from ._interp import LANGUAGE_OF, code_actions, interpreter_code
+from ._code import code_actions
+from ._interp import LANGUAGE_OF, interpreter_code
 from ._model import ForLoop, FunctionDef, Group, Pipeline, Redirect, SimpleCommand
 from ._parse import parse
 from ._records import Arg, Invocation, ShellState, Stream
@@ -34,6 +35,12 @@ MAX_LOOP_VALUES = 8
 _VERSIONED = re.compile(r"^(python|pypy|pip|perl|ruby|php|lua|node|bash|zsh|ksh)[\d.]*$")
 _CANONICAL_BASE = {"python": "python", "pypy": "pypy", "pip": "pip", "perl": "perl", "ruby": "ruby", "php": "php",
                    "lua": "lua", "node": "node", "bash": "bash", "zsh": "zsh", "ksh": "ksh"}
+#: Variables holding a command that something else runs later.
+COMMAND_VARIABLES = frozenset({
+    "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER",
+    "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "PAGER", "MANPAGER", "EDITOR", "VISUAL",
+    "LESSOPEN", "LESSCLOSE", "FCEDIT", "BROWSER",
+})
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,-]+$")
 _UNKNOWN = Stream(kind="unknown")
 _EMPTY = Stream(kind="empty")
@@ -84,11 +91,16 @@ class Analyzer:
     def __init__(self, findings: Findings) -> None:
         self.findings = findings
         self.parses = 0
+        self._calling: set[str] = set()
         self._handlers: MappingProxyType[str, Callable[..., Stream]] = MappingProxyType({
             **{name: self._wrapper for name in WRAPPERS},
             **{name: self._shell for name in SHELLS},
             **{name: self._interpreter for name in LANGUAGE_OF},
             "env": self._env, "eval": self._eval, "source": self._source, ".": self._source,
+            "at": self._at, "batch": self._at,
+            **{name: (lambda inv, state, stdin: _handlers.multiplexer(self, inv, state, stdin))
+               for name in ("tmux", "screen", "parallel")},
+            "git": lambda inv, state, stdin: _handlers.git_commands(self, inv, state, stdin),
             "xargs": lambda inv, state, stdin: _handlers.xargs(self, inv, state, stdin),
             "find": lambda inv, state, stdin: _handlers.find(self, inv, state, stdin),
             **{name: (lambda inv, state, stdin: _handlers.container_exec(self, inv, state, stdin))
@@ -181,7 +193,7 @@ class Analyzer:
         return out
 
     def _function(self, func: FunctionDef, state: ShellState, via: tuple[str, ...], where: str) -> None:
-        state.functions.add(func.name)
+        state.functions[func.name] = func.body
         calls, background = _self_calls(func.name, func.body)
         if calls >= 2 and background:
             self.findings.add("fork-bomb", fork_bomb_message(func.name), f"{func.name}() {{ ... }}")
@@ -261,19 +273,49 @@ class Analyzer:
         append = name.endswith("+")
         name = name.rstrip("+").split("[", 1)[0]
         if raw.startswith("(") and raw.endswith(")"):
-            for word in raw[1:-1].split():
-                expand_word(word, state, sub)
-            state.env.pop(name, None)
+            self._assign_array(name, raw[1:-1], state, sub, append=append, apply=apply)
             return
         value = expand_joined(raw, state, sub)
         ctx = RuleContext(self.findings, state, Invocation(name="assignment", where=where, excerpt=excerpt))
         history_variable(name, value.text, ctx)
+        self.command_variable(name, value, state, where, excerpt)
         if not apply:
             return
         if value.dynamic:
             state.env.pop(name, None)
         else:
             state.env[name] = (state.env.get(name, "") if append else "") + value.text
+
+    def _assign_array(self, name: str, body: str, state: ShellState, sub: _Substituter, *, append: bool,
+                      apply: bool) -> None:
+        from ._lexer import Lexer
+
+        elements: list[Arg] = []
+        for token in Lexer(body).run().tokens:
+            if token.kind == "word":
+                elements.extend(expand_word(token.text, state, sub))
+            elif token.kind == "line":
+                for word in token.text.split():
+                    elements.extend(expand_word(word, state, sub))
+        if not apply:
+            return
+        if any(e.dynamic for e in elements):
+            state.arrays.pop(name, None)
+            state.env.pop(name, None)
+            return
+        values = (state.arrays.get(name, []) if append else []) + [e.text for e in elements]
+        state.arrays[name] = values
+        if values:
+            state.env[name] = values[0]
+
+    def command_variable(self, name: str, value: Arg, state: ShellState, where: str, excerpt: str) -> None:
+        """Variables whose value is a command something else will run (the prompt,
+        git, a pager, an editor): judge that command now."""
+        if name not in COMMAND_VARIABLES or not value.text.strip():
+            return
+        if value.taint:
+            self.tainted(value.taint, f"through {name}", excerpt, where)
+        self.run_text(value.text, state.child(), via=(name,), where=where)
 
     def _stdin_from(self, redirects: tuple[Redirect, ...], state: ShellState, sub: _Substituter) -> Stream | None:
         stream = None
@@ -292,7 +334,8 @@ class Analyzer:
                 if targets and targets[0].stream is not None:
                     stream = targets[0].stream
                 else:
-                    stream = Stream(kind="unknown", source=f"< {r.target}")
+                    stream = self.open_file(targets[0], state) if targets else None
+                    stream = stream or Stream(kind="unknown", source=f"< {r.target}")
         return stream
 
     def _check_writes(self, redirects: tuple[Redirect, ...], state: ShellState, sub: _Substituter, where: str,
@@ -343,6 +386,20 @@ class Analyzer:
             self.check_script_file(head, inv, state)
         return self.dispatch(inv, state, stdin)
 
+    @staticmethod
+    def open_file(arg: Arg, state: ShellState) -> Stream | None:
+        """What reading ``arg`` yields, when this command wrote or downloaded it."""
+        from ._paths import normalize
+
+        if arg.dynamic:
+            return None
+        path = normalize(arg.text, state.cwd)
+        if path in state.files:
+            return Stream(kind="text", data=state.files[path].encode("utf-8", "surrogatepass"), source=arg.text)
+        if path in state.downloads:
+            return Stream(kind="remote", source=f"the download {arg.text}")
+        return None
+
     def check_script_file(self, script: Arg, inv: Invocation, state: ShellState,
                           language: str | None = None) -> Stream:
         """A script file run by this command: if the same command downloaded it (``curl
@@ -363,11 +420,11 @@ class Analyzer:
         return _UNKNOWN
 
     def dispatch(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        if inv.name in state.functions:
+            return self._call_function(inv, state, stdin)
         name = canonical(inv.name)
         if name != inv.name:
             inv = inv.model_copy(update={"name": name})
-        if name in state.functions and name not in self._handlers:
-            return _UNKNOWN
         rules = RULE_FUNCTIONS.get(name, ())
         if rules:
             ctx = RuleContext(self.findings, state, inv, stdin)
@@ -376,7 +433,20 @@ class Analyzer:
         handler = self._handlers.get(name)
         if handler is not None:
             return handler(inv, state, stdin)
-        return stdout_of(inv, stdin)
+        return stdout_of(inv, stdin, lambda arg: self.open_file(arg, state))
+
+    def _call_function(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        """A call of a function defined earlier: its body is judged again with the
+        call's arguments as ``$1``, ``$2``... (``f() { rm -rf "$1"; }; f /``)."""
+        if inv.name in self._calling:
+            return _UNKNOWN  # recursion: the body is being judged already
+        self._calling.add(inv.name)
+        try:
+            positional = [state.env.get("0", "bash"), *(None if a.dynamic else a.text for a in inv.args)]
+            return self.run_pipelines(state.functions[inv.name], state.child(positional=positional),
+                                      (*inv.via, f"{inv.name}()"), inv.where, stdin)
+        finally:
+            self._calling.discard(inv.name)
 
     def _dynamic(self, head: Arg, rest: tuple[Arg, ...], state: ShellState, via: tuple[str, ...], where: str,
                  excerpt: str, stdin: Stream | None) -> Stream:
@@ -423,6 +493,8 @@ class Analyzer:
     def _wrapper(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
         unwrapped = unwrap(inv.name, inv.args)
         if unwrapped is None:
+            if inv.name == "command" and inv.args and inv.args[0].text in ("-v", "-V") and len(inv.args) > 1:
+                return Stream(kind="text", data=f"/usr/bin/{inv.args[1].text}\n".encode(), source="command -v")
             return _UNKNOWN
         via = (*inv.via, inv.name)
         where = inv.where + unwrapped.where
@@ -434,6 +506,17 @@ class Analyzer:
         if unwrapped.args:
             out = self.invoke(list(unwrapped.args), state, via, where, inv.excerpt, stdin, per_file=inv.per_file)
         return out
+
+    def _at(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        """``at`` and ``batch`` run the commands they read (standard input or ``-f``)."""
+        words = [a.text for a in inv.args]
+        if any(w in ("-l", "-r", "-d", "-c", "-V") for w in words):
+            return _UNKNOWN
+        if "-f" in words and words.index("-f") + 1 < len(inv.args):
+            return self.check_script_file(inv.args[words.index("-f") + 1], inv, state)
+        if stdin is not None:
+            return self.run_stream(stdin, inv, state, inv.name)
+        return _UNKNOWN
 
     def _env(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
         unwrapped = unwrap_env(inv.args)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ._analyzer import Analyzer
 
 BUILTINS = frozenset({"cd", "pushd", "popd", "export", "declare", "typeset", "local", "readonly", "alias",
-                      "unalias", "read", "trap"})
+                      "unalias", "read", "trap", "set", "shift"})
 _UNKNOWN = Stream(kind="unknown")
 _EMPTY = Stream(kind="empty")
 _MAX_INPUTS = 16
@@ -52,11 +52,39 @@ def builtin(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Strea
             state.aliases.pop(arg.text, None)
     elif name == "read":
         _read(inv, state, stdin)
+    elif name == "set":
+        _set_positional(inv, state)
+    elif name == "shift":
+        elements = state.arrays.get("@")
+        if elements is not None:
+            count = int(inv.args[0].text) if inv.args and inv.args[0].text.isdigit() else 1
+            _positional(state, elements[count:])
     elif name == "trap":
         args = [a for a in inv.args if a.text != "--"]
         if args and args[0].text not in ("-l", "-p") and len(args) >= 2:
             analyzer.run_text(args[0].text, state.child(), via=(*inv.via, "trap"), where=inv.where)
     return _EMPTY
+
+
+def _positional(state: ShellState, values: list[str]) -> None:
+    for key in [k for k in state.env if k.isdigit() and k != "0"]:
+        del state.env[key]
+    for index, value in enumerate(values, 1):
+        state.env[str(index)] = value
+    state.arrays["@"] = list(values)
+
+
+def _set_positional(inv: Invocation, state: ShellState) -> None:
+    """``set -- a b c`` (or ``set a b c``) replaces ``$1``, ``$2``... and ``$@``."""
+    args = list(inv.args)
+    if args and args[0].text == "--":
+        args = args[1:]
+    elif not args or args[0].text.startswith(("-", "+")):
+        return
+    if any(a.dynamic for a in args):
+        state.arrays.pop("@", None)
+        return
+    _positional(state, [a.text for a in args])
 
 
 def _cd(inv: Invocation, state: ShellState) -> None:
@@ -85,6 +113,8 @@ def _declare(analyzer: Analyzer, inv: Invocation, state: ShellState) -> None:
         if not eq or not name.isidentifier():
             continue
         history_variable(name, value, ctx)
+        analyzer.command_variable(name, Arg(text=value, raw=arg.raw, dynamic=arg.dynamic, taint=arg.taint), state,
+                                  inv.where, inv.excerpt)
         if arg.dynamic:
             state.env.pop(name, None)
         else:
@@ -93,10 +123,13 @@ def _declare(analyzer: Analyzer, inv: Invocation, state: ShellState) -> None:
 
 def _read(inv: Invocation, state: ShellState, stdin: Stream | None) -> None:
     names: list[str] = []
+    array: str | None = None
     args = inv.args
     i = 0
     while i < len(args):
         text = args[i].text
+        if text == "-a" and i + 1 < len(args):
+            array = args[i + 1].text
         if text in ("-p", "-a", "-d", "-n", "-N", "-t", "-u", "-i"):
             i += 2
             continue
@@ -107,10 +140,15 @@ def _read(inv: Invocation, state: ShellState, stdin: Stream | None) -> None:
     if stdin is None or stdin.kind != "text":
         for name in names:
             state.env.pop(name, None)
+        if array is not None:
+            state.arrays.pop(array, None)
         return
     line = stdin.text().split("\n", 1)[0]
     ifs = state.env.get("IFS", " \t\n")
     fields = [f for f in re.split("[" + re.escape(ifs) + "]+", line.strip(ifs))] if ifs else [line]
+    if array is not None:
+        state.arrays[array] = fields
+        return
     for k, name in enumerate(names):
         if k == len(names) - 1:
             state.env[name] = " ".join(fields[k:]) if ifs.startswith(" ") else (fields[k] if k < len(fields) else "")
@@ -289,3 +327,125 @@ def container_exec(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin
         return _UNKNOWN
     return analyzer.invoke(command, state.child(), (*inv.via, f"{inv.name} exec"), inv.where + where, inv.excerpt,
                            stdin)
+
+
+# -- terminal multiplexers and job runners ----------------------------------------------------
+
+_TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane",
+                        "respawnp", "respawn-window", "respawnw", "run-shell", "run", "send-keys", "send",
+                        "pipe-pane", "pipep", "if-shell", "if", "display-popup", "popup"})
+_TMUX_VALUE = frozenset({"-t", "-s", "-n", "-c", "-x", "-y", "-F", "-e", "-l", "-L", "-S", "-f", "-T", "-N",
+                         "-d", "-w", "-h", "-b", "-E"})
+_TMUX_FLAGS = frozenset({"-d", "-P", "-k", "-a", "-b", "-h", "-v", "-f", "-Z", "-E", "-R", "-X", "-M", "-H"})
+_KEY_NAME = re.compile(r"^(?:[CMS]-.+|Enter|Escape|Tab|BSpace|Space|Up|Down|Left|Right|Home|End|KPEnter|NPage|PPage|"
+                       r"F\d+)$")
+_PARALLEL_VALUE = frozenset({"-j", "--jobs", "-N", "-n", "--max-args", "-S", "--sshlogin", "--joblog", "--results",
+                             "-I", "--colsep", "-d", "--delimiter", "-a", "--arg-file", "--timeout", "--delay",
+                             "--retries", "--halt", "-P", "--max-procs", "--tmpdir", "--workdir", "--env"})
+
+
+def multiplexer(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """``tmux new 'cmd'``, ``tmux send-keys 'cmd' Enter``, ``screen -dm cmd``, ``screen
+    -X stuff 'cmd'`` and ``parallel ::: cmd...`` run commands given as text."""
+    via = (*inv.via, inv.name)
+    words = [a.text for a in inv.args]
+    if inv.name == "tmux":
+        texts = _tmux_commands(words)
+    elif inv.name == "screen":
+        if "-X" in words:
+            rest = words[words.index("-X") + 1:]
+            texts = [" ".join(rest[1:])] if rest[:1] == ["stuff"] else []
+        else:
+            i = 0
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in ("-S", "-c", "-p", "-T", "-h", "-e", "-s", "-t", "-L", "-Logfile") else 1
+            if i < len(words):
+                return analyzer.invoke(list(inv.args[i:]), state, via, inv.where, inv.excerpt, None)
+            texts = []
+    else:
+        texts = _parallel_commands(words, stdin)
+    for text in texts[:8]:
+        if text.strip():
+            analyzer.run_text(text.replace("\\n", "\n"), state.child(), via=via, where=inv.where)
+    return _UNKNOWN
+
+
+def _tmux_commands(words: list[str]) -> list[str]:
+    texts: list[str] = []
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        if words[i] == "-c" and i + 1 < len(words):  # tmux -c 'shell command'
+            texts.append(words[i + 1])
+        i += 2 if words[i] in ("-L", "-S", "-f", "-c", "-T") else 1
+    for command in " ".join(words[i:]).split(" ; "):
+        parts = command.split(" ")
+        if not parts or parts[0] not in _TMUX_RUNS:
+            continue
+        j = 1
+        kept: list[str] = []
+        while j < len(parts):
+            part = parts[j]
+            if part in _TMUX_VALUE and part not in _TMUX_FLAGS:
+                j += 2
+                continue
+            if part.startswith("-") and not kept:
+                j += 1
+                continue
+            if not _KEY_NAME.match(part):
+                kept.append(part)
+            j += 1
+        if kept:
+            texts.append(" ".join(kept))
+    return texts
+
+
+def _parallel_commands(words: list[str], stdin: Stream | None) -> list[str]:
+    i = 0
+    while i < len(words) and words[i].startswith("-") and not words[i].startswith(":::"):
+        i += 2 if words[i] in _PARALLEL_VALUE else 1
+    rest = words[i:]
+    marker = next((k for k, w in enumerate(rest) if w in (":::", "::::", ":::+")), None)
+    command = rest if marker is None else rest[:marker]
+    inputs = [] if marker is None else [w for w in rest[marker + 1:] if w not in (":::", "::::", ":::+")]
+    if marker is None and stdin is not None and stdin.kind == "text":
+        inputs = [line for line in stdin.text().splitlines() if line.strip()]
+    if not command:
+        return inputs
+    joined = " ".join(command)
+    return [joined.replace("{}", value) if "{}" in joined else f"{joined} {value}" for value in inputs] or [joined]
+
+
+# -- git configuration that runs commands -------------------------------------------------------
+
+_GIT_COMMAND_KEYS = frozenset({"core.sshcommand", "core.pager", "core.editor", "core.fsmonitor", "core.askpass",
+                               "sequence.editor", "diff.external", "gpg.program", "credential.helper",
+                               "uploadpack.packobjectshook", "core.hookspath"})
+
+
+def git_commands(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """``git -c alias.x='!cmd' x``, ``git -c core.sshCommand=cmd ...`` and ``git config
+    alias.x '!cmd'`` hold shell commands git runs: judge them."""
+    words = [a.text for a in inv.args]
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        if words[i] == "-c" and i + 1 < len(words) and "=" in words[i + 1]:
+            key, _, value = words[i + 1].partition("=")
+            pairs.append((key, value))
+        i += 2 if words[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env") else 1
+    if i < len(words) and words[i] == "config":
+        plain = [w for w in words[i + 1:] if not w.startswith("-")]
+        if len(plain) >= 2:
+            pairs.append((plain[0], plain[1]))
+    for key, value in pairs:
+        key = key.lower()
+        if key.startswith("alias.") and value.startswith("!"):
+            command = value[1:]
+        elif key in _GIT_COMMAND_KEYS and key != "core.hookspath":
+            command = value[1:] if key == "credential.helper" and value.startswith("!") else value
+        else:
+            continue
+        if key == "credential.helper" and not value.startswith("!"):
+            continue
+        analyzer.run_text(command, state.child(), via=(*inv.via, f"git {key}"), where=inv.where)
+    return _UNKNOWN

@@ -3,7 +3,7 @@ the command invocations rules judge."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,7 +63,10 @@ class ShellState(BaseModel):
     #: The working folder when ``cd`` made it known (``~``-based or absolute).
     cwd: str | None = None
     aliases: dict[str, str] = Field(default_factory=dict)
-    functions: set[str] = Field(default_factory=set)
+    #: Arrays with known elements (``a=(x y)``); ``@`` holds the positional parameters.
+    arrays: dict[str, list[str]] = Field(default_factory=dict)
+    #: Functions defined so far, with their bodies (judged again when called).
+    functions: dict[str, Any] = Field(default_factory=dict)
     #: Files downloaded earlier in the command (``curl -o``, ``wget``), normalized.
     downloads: set[str] = Field(default_factory=set)
     #: Files written earlier in the command with known content (``cat > x.sh <<EOF``).
@@ -71,17 +74,25 @@ class ShellState(BaseModel):
     #: Nesting of shells-in-strings, decoded payloads and interpreters.
     depth: int = 0
 
-    def child(self, *, positional: list[str] | None = None) -> ShellState:
-        """The state a nested shell (``bash -c``) starts with: exported variables are
-        not tracked separately, so all known ones are passed on."""
+    def child(self, *, positional: list[str | None] | None = None) -> ShellState:
+        """The state a nested shell (``bash -c``) or a function call starts with:
+        exported variables are not tracked separately, so all known ones are passed on.
+        ``positional`` is ``$0``, ``$1``...; None marks one only known at run time."""
         env = dict(self.env)
+        arrays = {k: list(v) for k, v in self.arrays.items()}
         if positional is not None:
             for key in [k for k in env if k.isdigit()]:
                 del env[key]
             for index, value in enumerate(positional):
-                env[str(index)] = value
-        return ShellState(env=env, cwd=self.cwd, aliases=dict(self.aliases), functions=set(self.functions),
-                          downloads=self.downloads, files=self.files, depth=self.depth + 1)
+                if value is not None:
+                    env[str(index)] = value
+            if all(value is not None for value in positional[1:]):
+                arrays["@"] = [value for value in positional[1:] if value is not None]
+            else:
+                arrays.pop("@", None)
+        return ShellState(env=env, cwd=self.cwd, aliases=dict(self.aliases), arrays=arrays,
+                          functions=dict(self.functions), downloads=self.downloads, files=self.files,
+                          depth=self.depth + 1)
 
 
 def initial_state() -> ShellState:

@@ -30,4 +30,5 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "
 
 #: Every name the scanner does something with (for case-insensitive and versioned names).
 KNOWN_COMMANDS = frozenset(RULE_FUNCTIONS) | SHELLS | frozenset(WRAPPERS) | frozenset(LANGUAGE_OF) | DECODERS \
-    | FETCHERS | PASSTHROUGH | BUILTINS | frozenset({"env", "eval", "source", ".", "xargs", "find", "echo", "printf"})
+    | FETCHERS | PASSTHROUGH | BUILTINS | frozenset({"env", "eval", "source", ".", "xargs", "find", "echo", "printf",
+                                                     "which", "type", "at", "batch", "tmux", "screen", "parallel"})

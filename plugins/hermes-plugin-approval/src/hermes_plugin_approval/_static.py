@@ -13,6 +13,7 @@ import bz2
 import lzma
 import re
 import zlib
+from collections.abc import Callable
 
 from ._records import Arg, Invocation, Stream
 
@@ -236,14 +237,28 @@ def _tr(words: list[str], text: str) -> str:
     return text.translate(str.maketrans(src, dst[: len(src)]))
 
 
+def _attach(arg: Arg, open_file: Callable[[Arg], Stream | None]) -> Arg:
+    if arg.stream is not None or arg.text.startswith("-"):
+        return arg
+    stream = open_file(arg)
+    return arg if stream is None else arg.model_copy(update={"stream": stream})
+
+
 def fetch(inv: Invocation) -> Stream:
     url = next((a.text for a in inv.args if "://" in a.text or re.match(r"^[\w.-]+\.[a-z]{2,}/", a.text)), "")
     return Stream(kind="remote", source=f"{inv.name} {url}".strip())
 
 
-def stdout_of(inv: Invocation, stdin: Stream | None) -> Stream:
-    """What ``inv`` prints (see the module docstring)."""
+def stdout_of(inv: Invocation, stdin: Stream | None, open_file: Callable[[Arg], Stream | None] | None = None) -> Stream:
+    """What ``inv`` prints (see the module docstring). ``open_file`` says what reading
+    a file yields when the same command wrote or downloaded it."""
     name = inv.name
+    if open_file is not None and name in DECODERS | {"cat"} | PASSTHROUGH:
+        inv = inv.model_copy(update={"args": tuple(_attach(a, open_file) for a in inv.args)})
+    if name in ("which", "type") and inv.args:
+        names = [a.text for a in inv.args if not a.text.startswith("-")]
+        if names and name != "type" or any(a.text in ("-p", "-P") for a in inv.args):
+            return text_stream("".join(f"/usr/bin/{n}\n" for n in names), name)
     if name == "echo":
         return echo(inv)
     if name == "printf":
@@ -256,7 +271,10 @@ def stdout_of(inv: Invocation, stdin: Stream | None) -> Stream:
         return decode(inv, stdin)
     if name == "cat":
         return cat(inv, stdin)
-    if name in PASSTHROUGH and stdin is not None and stdin.kind in ("remote", "decoded"):
-        return Stream(kind=stdin.kind, source=stdin.source)
+    if name in PASSTHROUGH:
+        files = [a for a in inv.args if a.stream is not None]
+        source = files[0].stream if files else stdin
+        if source is not None and source.kind in ("remote", "decoded"):
+            return Stream(kind=source.kind, source=source.source)
     taint = _taint(inv.args)
     return Stream(kind=taint or "unknown", source=name)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from ._scan import skip_ansi, skip_backtick, skip_brace, skip_double, skip_paren
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_./:=@%+,-]+$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ARRAY_ALL = re.compile(r"^(?:([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]|([@*]))$")
 _SEQUENCE = re.compile(r"^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(\.\.(-?\d+))?$")
 _MAX_BRACE_RESULTS = 64
 _MAX_BRACE_WORD = 2000
@@ -339,6 +340,10 @@ def _dollar(raw: str, i: int, state: ShellState, subst: Substituter, pieces: lis
     if nxt == "{":
         end, closed = skip_brace(raw, i + 2)
         inner = raw[i + 2:end - 1] if closed else raw[i + 2:end]
+        every = _ARRAY_ALL.match(inner)
+        if every is not None:
+            pieces.append(_all_elements(every.group(1) or every.group(2), raw[i:end], state, base))
+            return end
         value = _parameter(inner, state, subst)
         if value is None:
             pieces.append(_Piece(raw[i:end], base | _DYNAMIC))
@@ -368,11 +373,23 @@ def _dollar(raw: str, i: int, state: ShellState, subst: Substituter, pieces: lis
         value = _lookup(nxt, state)
         pieces.append(_Piece(value, base | _SPLIT) if value is not None else _Piece("$" + nxt, base | _DYNAMIC))
         return i + 2
-    if nxt in "@*#?$!-":
+    if nxt in "@*":
+        pieces.append(_all_elements("@", "$" + nxt, state, base))
+        return i + 2
+    if nxt in "#?$!-":
         pieces.append(_Piece("$" + nxt, base | _DYNAMIC))
         return i + 2
     pieces.append(_Piece("$", base))
     return i + 1
+
+
+def _all_elements(name: str, written: str, state: ShellState, base: int) -> _Piece:
+    """``"${a[@]}"`` and ``"$@"``: every element, each its own word even inside quotes
+    (elements holding blanks are split too; that errs on the side of reading them)."""
+    elements = state.arrays.get(name)
+    if elements is None:
+        return _Piece(written, base | _DYNAMIC)
+    return _Piece(" ".join(elements), (base & ~_QUOTED) | _SPLIT)
 
 
 def _word_value(word: str, state: ShellState, subst: Substituter) -> str:
@@ -392,6 +409,12 @@ def _parameter(inner: str, state: ShellState, subst: Substituter) -> str | None:
         return None
     name, rest = m.group(), inner[m.end():]
     value = _lookup(name, state)
+    index = re.match(r"\[(\d+)\]", rest)
+    if index is not None:
+        elements = state.arrays.get(name)
+        k = int(index.group(1))
+        value = elements[k] if elements is not None and k < len(elements) else None
+        rest = rest[index.end():]
     if rest == "":
         return value
     for op in (":-", ":=", "-", "="):
