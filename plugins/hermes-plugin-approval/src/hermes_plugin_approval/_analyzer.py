@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable
 from types import MappingProxyType
 
-from . import _handlers
+from . import _builtins, _handlers, _runners
 from ._context import Findings, RuleContext
-from ._code import code_actions
-from ._interp import LANGUAGE_OF, interpreter_code
+from ._forkbomb import fork_bomb_in_text, fork_bomb_message, self_calls
+from ._interp import LANGUAGE_OF
 from ._model import ForLoop, FunctionDef, Group, Pipeline, Redirect, SimpleCommand
 from ._parse import parse
 from ._records import Arg, Invocation, ShellState, Stream
@@ -26,7 +26,7 @@ from ._ruleset import KNOWN_COMMANDS, RULE_FUNCTIONS, SHELLS
 from ._rules_system import history_variable
 from ._static import stdout_of
 from ._words import expand_heredoc, expand_joined, expand_word
-from ._wrappers import WRAPPERS, unwrap, unwrap_env
+from ._wrappers import WRAPPERS
 
 MAX_DEPTH = 8
 MAX_PARSES = 2000
@@ -44,8 +44,6 @@ COMMAND_VARIABLES = frozenset({
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,-]+$")
 _UNKNOWN = Stream(kind="unknown")
 _EMPTY = Stream(kind="empty")
-_FUNCTION_OPENING = re.compile(r"\(\s*\)\s*\{")
-_FUNCTION_NAME = re.compile(r"([^\s(){};|&'\"]+)\s*$")
 _SAFETY_NET = (
     (re.compile(r"\brm\s+(?:-\S+\s+)*-[a-zA-Z]*[rR][a-zA-Z]*\s+(?:-\S+\s+)*(?:/|~|\$HOME|\$\{HOME\})(?:\s|$|/\*|;)"),
      "a recursive delete of / or of the home folder"),
@@ -93,21 +91,21 @@ class Analyzer:
         self.parses = 0
         self._calling: set[str] = set()
         self._handlers: MappingProxyType[str, Callable[..., Stream]] = MappingProxyType({
-            **{name: self._wrapper for name in WRAPPERS},
-            **{name: self._shell for name in SHELLS},
-            **{name: self._interpreter for name in LANGUAGE_OF},
-            "env": self._env, "eval": self._eval, "source": self._source, ".": self._source,
-            "at": self._at, "batch": self._at,
-            **{name: (lambda inv, state, stdin: _handlers.multiplexer(self, inv, state, stdin))
-               for name in ("tmux", "screen", "parallel")},
-            "git": lambda inv, state, stdin: _handlers.git_commands(self, inv, state, stdin),
-            "xargs": lambda inv, state, stdin: _handlers.xargs(self, inv, state, stdin),
-            "find": lambda inv, state, stdin: _handlers.find(self, inv, state, stdin),
-            **{name: (lambda inv, state, stdin: _handlers.container_exec(self, inv, state, stdin))
-               for name in ("docker", "podman", "nerdctl", "kubectl", "oc")},
-            **{name: (lambda inv, state, stdin: _handlers.builtin(self, inv, state, stdin))
-               for name in _handlers.BUILTINS},
+            **{name: self._bind(_runners.wrapper) for name in WRAPPERS},
+            **{name: self._bind(_runners.shell) for name in SHELLS},
+            **{name: self._bind(_runners.interpreter) for name in LANGUAGE_OF},
+            "env": self._bind(_runners.env), "eval": self._bind(_runners.eval_),
+            "source": self._bind(_runners.source), ".": self._bind(_runners.source),
+            "at": self._bind(_runners.at), "batch": self._bind(_runners.at),
+            "xargs": self._bind(_handlers.xargs), "find": self._bind(_handlers.find),
+            **{name: self._bind(_handlers.container_exec) for name in ("docker", "podman", "nerdctl", "kubectl", "oc")},
+            **{name: self._bind(_handlers.multiplexer) for name in ("tmux", "screen", "parallel")},
+            "git": self._bind(_handlers.git_commands),
+            **{name: self._bind(_builtins.builtin) for name in _builtins.BUILTINS},
         })
+
+    def _bind(self, handler: Callable[..., Stream]) -> Callable[[Invocation, ShellState, Stream | None], Stream]:
+        return lambda inv, state, stdin: handler(self, inv, state, stdin)
 
     # -- text and structure ----------------------------------------------------------------
 
@@ -123,7 +121,7 @@ class Analyzer:
                                                     f"not be read", text)
             return _UNKNOWN
         self.parses += 1
-        bomb = _fork_bomb_in_text(text)
+        bomb = fork_bomb_in_text(text)
         if bomb is not None:
             self.findings.add("fork-bomb", fork_bomb_message(bomb), text)
         script = parse(text)
@@ -194,7 +192,7 @@ class Analyzer:
 
     def _function(self, func: FunctionDef, state: ShellState, via: tuple[str, ...], where: str) -> None:
         state.functions[func.name] = func.body
-        calls, background = _self_calls(func.name, func.body)
+        calls, background = self_calls(func.name, func.body)
         if calls >= 2 and background:
             self.findings.add("fork-bomb", fork_bomb_message(func.name), f"{func.name}() {{ ... }}")
         # The body is judged once, where it is defined, as if it ran.
@@ -416,7 +414,7 @@ class Analyzer:
             return _UNKNOWN
         if language is None:
             return self.run_text(content, state.child(), via=(*inv.via, display(path)), where=inv.where)
-        self._run_code(content, language, inv, state)
+        _runners.run_code(self, content, language, inv, state)
         return _UNKNOWN
 
     def dispatch(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
@@ -490,196 +488,6 @@ class Analyzer:
 
     # -- handlers ---------------------------------------------------------------------------
 
-    def _wrapper(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        unwrapped = unwrap(inv.name, inv.args)
-        if unwrapped is None:
-            if inv.name == "command" and inv.args and inv.args[0].text in ("-v", "-V") and len(inv.args) > 1:
-                return Stream(kind="text", data=f"/usr/bin/{inv.args[1].text}\n".encode(), source="command -v")
-            return _UNKNOWN
-        via = (*inv.via, inv.name)
-        where = inv.where + unwrapped.where
-        if unwrapped.tainted:
-            self.tainted(unwrapped.tainted, f"through {inv.name}", inv.excerpt, where)
-        out = _UNKNOWN
-        for text in unwrapped.shell:
-            out = self.run_text(text, state.child(), via=via, where=where, stdin=stdin)
-        if unwrapped.args:
-            out = self.invoke(list(unwrapped.args), state, via, where, inv.excerpt, stdin, per_file=inv.per_file)
-        return out
-
-    def _at(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        """``at`` and ``batch`` run the commands they read (standard input or ``-f``)."""
-        words = [a.text for a in inv.args]
-        if any(w in ("-l", "-r", "-d", "-c", "-V") for w in words):
-            return _UNKNOWN
-        if "-f" in words and words.index("-f") + 1 < len(inv.args):
-            return self.check_script_file(inv.args[words.index("-f") + 1], inv, state)
-        if stdin is not None:
-            return self.run_stream(stdin, inv, state, inv.name)
-        return _UNKNOWN
-
-    def _env(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        unwrapped = unwrap_env(inv.args)
-        if unwrapped is None:
-            return _UNKNOWN
-        inner_state = state
-        if unwrapped.cwd is not None:
-            from ._paths import normalize
-
-            inner_state = state.child()
-            inner_state.depth = state.depth
-            inner_state.cwd = normalize(unwrapped.cwd, state.cwd)
-        via = (*inv.via, "env")
-        if unwrapped.tainted:
-            self.tainted(unwrapped.tainted, "through env", inv.excerpt, inv.where)
-        for text in unwrapped.shell:
-            self.run_text(text, inner_state.child(), via=via, where=inv.where, stdin=stdin)
-        if unwrapped.args:
-            return self.invoke(list(unwrapped.args), inner_state, via, inv.where, inv.excerpt, stdin,
-                               per_file=inv.per_file)
-        return _UNKNOWN
-
-    def _shell(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        args = inv.args
-        i = 0
-        command_mode = read_stdin = False
-        while i < len(args):
-            text = args[i].text
-            if text in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
-                i += 2
-                continue
-            if text in ("--", "-"):
-                i += 1
-                break
-            if text.startswith("--"):
-                i += 1
-                continue
-            if len(text) > 1 and text[0] in "-+" and not args[i].dynamic:
-                if text[0] == "-" and "c" in text[1:]:
-                    command_mode = True
-                if text[0] == "-" and "s" in text[1:]:
-                    read_stdin = True
-                i += 1
-                continue
-            break
-        rest = args[i:]
-        runner = f"{inv.name} -c" if command_mode else inv.name
-        if command_mode and rest:
-            script = rest[0]
-            if script.taint:
-                self.tainted(script.taint, f"as the {runner} string", inv.excerpt, inv.where)
-            positional = [a.text for a in rest[1:]] or None
-            return self.run_text(script.text, state.child(positional=positional), via=(*inv.via, runner),
-                                 where=inv.where, stdin=stdin)
-        if rest and not read_stdin:
-            script = rest[0]
-            if script.stream is not None:
-                return self.run_stream(script.stream, inv, state, inv.name)
-            if script.text == "/dev/stdin" and stdin is not None:
-                return self.run_stream(stdin, inv, state, inv.name)
-            if script.taint:
-                self.tainted(script.taint, f"as the script {inv.name} runs", inv.excerpt, inv.where)
-            return self.check_script_file(script, inv, state)  # a script file
-        if stdin is not None:
-            return self.run_stream(stdin, inv, state, inv.name)
-        return _UNKNOWN
-
-    def _eval(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        taint = next((a.taint for a in inv.args if a.taint), None)
-        if taint:
-            self.tainted(taint, "through eval", inv.excerpt, inv.where)
-        text = " ".join(a.text for a in inv.args)
-        if not text.strip():
-            return _EMPTY
-        return self.run_text(text, state.child(), via=(*inv.via, "eval"), where=inv.where, stdin=stdin)
-
-    def _source(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        if not inv.args:
-            return _UNKNOWN
-        script = inv.args[0]
-        if script.stream is not None:
-            return self.run_stream(script.stream, inv, state, inv.name)
-        if script.text in ("/dev/stdin", "-") and stdin is not None:
-            return self.run_stream(stdin, inv, state, inv.name)
-        if script.taint:
-            self.tainted(script.taint, f"through {inv.name}", inv.excerpt, inv.where)
-        if "://" in script.text:
-            self.findings.add("remote-code-exec", f"sources the remote script {script.text}{inv.where}", inv.excerpt)
-        return self.check_script_file(script, inv, state)
-
-    def _interpreter(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
-        source = interpreter_code(inv)
-        runner = inv.name
-        if source.module is not None:
-            module, margs = source.module
-            if module in ("pip", "pip3", "ensurepip"):
-                return self.dispatch(inv.model_copy(update={"name": "pip", "args": margs}), state, stdin)
-            return _UNKNOWN
-        if source.remote_script:
-            self.findings.add("remote-code-exec", f"runs the remote script {source.remote_script} with "
-                                                  f"{runner}{inv.where}", inv.excerpt)
-        if source.tainted:
-            self.tainted(source.tainted, f"as {runner} code", inv.excerpt, inv.where)
-        if source.script is not None:
-            self.check_script_file(source.script, inv, state, LANGUAGE_OF[inv.name])
-        ctx = RuleContext(self.findings, state, inv, stdin)
-        for target in source.edits:
-            ctx.write(target, "edit")
-        codes = list(source.code)
-        for stream in (source.stream, stdin if source.reads_stdin else None):
-            if stream is None:
-                continue
-            if stream.kind == "text":
-                codes.append(stream.text())
-            elif stream.kind == "remote":
-                self.findings.add("remote-code-exec", f"runs code downloaded by {stream.source} with {runner}"
-                                                      f"{inv.where}", inv.excerpt)
-            elif stream.kind == "decoded":
-                self.findings.add("obfuscated-command", f"runs a decoded payload ({stream.source}) with {runner} "
-                                                        f"whose content could not be read{inv.where}", inv.excerpt)
-        language = LANGUAGE_OF[inv.name]
-        for code in codes:
-            self._run_code(code, language, inv, state)
-        return _UNKNOWN
-
-    def _run_code(self, code: str, language: str, inv: Invocation, state: ShellState) -> None:
-        ctx = RuleContext(self.findings, state, inv)
-        for action in code_actions(code, language):  # type: ignore[arg-type]
-            if action.kind == "forkbomb":
-                ctx.emit("fork-bomb", f"{inv.name} code forks processes in an endless loop (a fork bomb)")
-            elif action.kind == "shell":
-                if action.text.strip():
-                    self.run_text(action.text, state.child(), via=(*inv.via, f"{inv.name} {action.call}"),
-                                  where=inv.where)
-            else:
-                dynamic = action.dynamic or not action.text
-                text = action.text or f"a path computed at run time (by {action.call})"
-                arg = Arg(text=text, raw=text, dynamic=dynamic, bare="" if dynamic else text)
-                if action.kind == "delete":
-                    ctx.delete(arg, recursive=action.recursive)
-                else:
-                    ctx.write(arg, action.mode)
-
-
-def _fork_bomb_in_text(text: str) -> str | None:
-    """``name() { name | name & }``, found in the raw text: a safety net for forms the
-    parsers mangle. Returns the function's name."""
-    for opening in _FUNCTION_OPENING.finditer(text):
-        name = _FUNCTION_NAME.search(text, max(0, opening.start() - 64), opening.start())
-        if name is None:
-            continue
-        end = text.find("}", opening.end())
-        body = text[opening.end(): end if end >= 0 else opening.end() + 200]
-        f = re.escape(name.group(1))
-        if re.search(rf"{f}\s*\|\s*&?\s*{f}\s*&", body):
-            return name.group(1)
-    return None
-
-
-def fork_bomb_message(name: str) -> str:
-    return f"defines a fork bomb: {name}() starts copies of itself in the background without end"
-
-
 def concat(streams: list[Stream]) -> Stream:
     """The output of commands run one after the other."""
     real = [s for s in streams if s.kind != "empty"]
@@ -692,24 +500,3 @@ def concat(streams: list[Stream]) -> Stream:
         if hit is not None:
             return hit
     return _UNKNOWN
-
-
-def _self_calls(name: str, body: tuple[Pipeline, ...]) -> tuple[int, bool]:
-    """How often a function body calls ``name``, and whether a call is backgrounded or
-    piped (what turns recursion into a fork bomb)."""
-    calls = 0
-    background = False
-    for pipeline in body:
-        here = 0
-        for stage in pipeline.stages:
-            if isinstance(stage, SimpleCommand):
-                if stage.words and stage.words[0] == name:
-                    here += 1
-            elif isinstance(stage, (Group, ForLoop)):
-                inner_calls, inner_bg = _self_calls(name, stage.body)
-                here += inner_calls
-                background = background or inner_bg
-        calls += here
-        if here and (pipeline.background or len(pipeline.stages) > 1):
-            background = True
-    return calls, background

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 
 from . import _rules_db, _rules_files, _rules_git, _rules_ops, _rules_system
-from ._handlers import BUILTINS
+from ._builtins import BUILTINS
 from ._interp import LANGUAGE_OF
 from ._static import DECODERS, FETCHERS, PASSTHROUGH
 from ._wrappers import WRAPPERS
