@@ -189,6 +189,8 @@ def container_exec(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin
         where = f" in pod {pod}"
     else:
         sub, rest = docker_command(inv.args)
+        if sub in (["run"], ["container", "run"]):
+            return _container_run(analyzer, inv, state, stdin, rest)
         if sub not in (["exec"], ["container", "exec"]):
             return _UNKNOWN
         i = 0
@@ -324,3 +326,58 @@ def git_commands(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: 
             continue
         analyzer.run_text(command, state.child(), via=(*inv.via, f"git {key}"), where=inv.where)
     return _UNKNOWN
+
+
+_RUN_VALUE = frozenset({
+    "-v", "--volume", "-e", "--env", "-p", "--publish", "-w", "--workdir", "-u", "--user", "--name", "--network",
+    "--net", "-m", "--memory", "--cpus", "--entrypoint", "--env-file", "-l", "--label", "--mount", "--device",
+    "--add-host", "--cap-add", "--cap-drop", "--restart", "-h", "--hostname", "--log-driver", "--log-opt",
+    "--platform", "--pull", "--shm-size", "--ulimit", "--security-opt", "--tmpfs", "--volumes-from", "--gpus",
+    "--ipc", "--pid", "--dns", "--expose", "--link", "--runtime", "--stop-signal", "--stop-timeout", "--health-cmd",
+    "--cidfile", "--cgroupns", "--memory-swap", "--cpuset-cpus", "--userns", "--uts", "--group-add",
+})
+
+
+def _container_run(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None,
+                   rest: tuple[Arg, ...]) -> Stream:
+    """``docker run -v HOST:CTR IMAGE CMD...``: with host folders mounted, the command can
+    reach them, so it is judged with container paths translated back to host paths
+    (``-v /:/host ... rm -rf /host`` is ``rm -rf /``). Without bind mounts the command
+    only touches the throwaway container and is not judged."""
+    mounts: list[tuple[str, str]] = []
+    entrypoint: list[Arg] = []
+    i = 0
+    while i < len(rest) and rest[i].text.startswith("-"):
+        option, eq, attached = rest[i].text.partition("=")
+        value = attached if eq else (rest[i + 1].text if i + 1 < len(rest) else "")
+        if option in ("-v", "--volume"):
+            host, _, target = value.partition(":")
+            if target and host.startswith(("/", "~", ".", "$")):
+                mounts.append((target.split(":", 1)[0].rstrip("/") or "/", host))
+        elif option == "--mount":
+            fields = dict(part.partition("=")[::2] for part in value.split(","))
+            source, target = fields.get("source") or fields.get("src"), fields.get("target") or fields.get("dst")
+            if fields.get("type", "volume") == "bind" and source and target:
+                mounts.append((target.rstrip("/") or "/", source))
+        elif option == "--entrypoint" and value:
+            entrypoint = [Arg(text=value, raw=value, bare=value)]
+        i += 1 if eq or option not in _RUN_VALUE else 2
+    if not mounts or i >= len(rest):
+        return _UNKNOWN
+    image = rest[i].text
+    command = entrypoint + [_host_path(a, mounts) for a in rest[i + 1:]]
+    if not command:
+        return _UNKNOWN
+    return analyzer.invoke(command, state.child(), (*inv.via, f"{inv.name} run"),
+                           f"{inv.where} in a container of {image}", inv.excerpt, stdin)
+
+
+def _host_path(arg: Arg, mounts: list[tuple[str, str]]) -> Arg:
+    for target, host in sorted(mounts, key=lambda m: -len(m[0])):
+        text = arg.text
+        if text == target or text.startswith(target.rstrip("/") + "/") or target == "/":
+            rest = text[len(target):] if target != "/" else text
+            joined = host.rstrip("/") + "/" + rest.lstrip("/") if rest.strip("/") else host
+            return Arg(text=joined, raw=arg.raw, dynamic=arg.dynamic or "$" in host, glob=arg.glob,
+                       bare=joined if "$" not in host else "", taint=arg.taint)
+    return arg

@@ -285,10 +285,20 @@ def sudoedit(inv: Invocation, ctx: RuleContext) -> None:
         ctx.write(target, "edit")
 
 
+def ssh_keygen(inv: Invocation, ctx: RuleContext) -> None:
+    p = parse_options(inv.args, takes_value=("-f", "-t", "-b", "-C", "-N", "-P", "-m", "-E", "-O", "-Z", "-a",
+                                             "-I", "-n", "-V", "-z", "-s", "-R", "-F", "-r"))
+    for target in p.values("-f"):
+        if p.has("-y", "-l", "-R", "-F", "-B", "-e", "-i"):
+            return  # reading or converting a key, not writing one
+        ctx.write(Arg(text=target, raw=target, bare=target), "overwrite", verb="writes an SSH key to")
+
+
 COMMANDS = {
     "rm": (rm,), "unlink": (unlink,), "shred": (shred,), "wipe": (shred,), "srm": (shred,),
     "chmod": (chmod,), "chown": (chown,), "chgrp": (chown,),
     "cp": (cp,), "install": (cp,), "mv": (mv,), "ln": (ln,),
     "tee": (tee,), "truncate": (truncate,), "sponge": (sponge,), "dd": (dd,), "sed": (sed,), "gsed": (sed,),
     "curl": (curl,), "wget": (wget,), "rsync": (rsync,), "visudo": (visudo,), "sudoedit": (sudoedit,),
+    "ssh-keygen": (ssh_keygen,),
 }
