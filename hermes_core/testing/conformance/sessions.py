@@ -4,7 +4,8 @@ Subclass :class:`SessionStoreConformance` and implement ``make_store(path)``, re
 store kept under the folder ``path``; two stores made on the same folder stand for two
 processes sharing the store (the CLI and a gateway). Every store must keep messages
 faithfully and in order, scope listing and search to the user, rank search results, and
-lose nothing under concurrent writers.
+lose nothing under concurrent writers, survive being closed and reopened, and keep
+system prompts (repeated in every session) out of search.
 """
 
 from __future__ import annotations
@@ -150,3 +151,69 @@ class SessionStoreConformance:
             assert mine == [f"writer {n} message {i}" for i in range(50)]
         for store in stores:
             await store.aclose()
+
+    async def test_reopening_keeps_everything(self, folder: Path) -> None:
+        store = self.make_store(folder)
+        await store.create_session(self.record("s1", title="kept"))
+        await store.append_messages("s1", [Message(role="user", content="remember the blue door")])
+        await store.update_session("s1", ended_at=time.time(), end_reason="exit")
+        await store.aclose()
+        again = self.make_store(folder)
+        got = await again.get_session("s1")
+        assert got is not None and got.title == "kept" and got.end_reason == "exit" and got.message_count == 1
+        assert [m.content for m in await again.get_messages("s1")] == ["remember the blue door"]
+        assert [h.session_id for h in await again.search("blue door", "alice")] == ["s1"]
+        await again.aclose()
+
+    async def test_system_prompts_are_not_searched(self, store: Any) -> None:
+        await store.create_session(self.record("s1"))
+        await store.append_messages("s1", [
+            Message(role="system", content="You are an agent. Codeword xylophone."),
+            Message(role="user", content="hello"),
+        ])
+        assert await store.search("xylophone", "alice") == []
+        assert [m.role for m in await store.get_messages("s1")] == ["system", "user"]
+        await store.aclose()
+
+    async def test_large_and_unusual_text_round_trips(self, store: Any) -> None:
+        await store.create_session(self.record("s1", title="ünïcödé 标题 🚀"))
+        big = "line of tool output 0123456789\n" * 8000
+        odd = "emoji 🚀, RTL שלום, combining é, tab\tand a NUL \x00 inside"
+        await store.append_messages("s1", [Message(role="tool", tool_call_id="c", name="terminal", content=big),
+                                           Message(role="user", content=odd)])
+        back = await store.get_messages("s1")
+        assert back[0].content == big and back[1].content == odd
+        assert (await store.get_session("s1")).title == "ünïcödé 标题 🚀"
+        assert [h.session_id for h in await store.search("שלום", "alice")] == ["s1"]
+        await store.aclose()
+
+    async def test_a_hit_carries_its_neighbours(self, store: Any) -> None:
+        await store.create_session(self.record("s1"))
+        await store.append_messages("s1", [
+            Message(role="user", content="which port does the gateway use?"),
+            Message(role="assistant", content="The gateway listens on port 8642."),
+            Message(role="user", content="thanks"),
+        ])
+        (hit,) = await store.search("8642", "alice")
+        assert hit.role == "assistant" and hit.message_id is not None and hit.created_at is not None
+        texts = [m.content for m in hit.context]
+        assert "The gateway listens on port 8642." in texts and "which port does the gateway use?" in texts
+        await store.aclose()
+
+    async def test_delete_removes_the_messages(self, store: Any) -> None:
+        await store.create_session(self.record("s1"))
+        await store.append_messages("s1", [Message(role="user", content="to be removed")])
+        assert await store.delete_session("s1") is True
+        assert await store.get_messages("s1") == []
+        assert await store.list_sessions("alice") == []
+        await store.aclose()
+
+    async def test_concurrent_appends_on_one_store(self, store: Any) -> None:
+        await store.create_session(self.record("s1"))
+        batches = await asyncio.gather(*(
+            store.append_messages("s1", [Message(role="user", content=f"task {n}")]) for n in range(60)
+        ))
+        ids = [i for batch in batches for i in batch]
+        assert len(set(ids)) == 60
+        assert sorted(m.content for m in await store.get_messages("s1")) == sorted(f"task {n}" for n in range(60))
+        await store.aclose()
