@@ -516,13 +516,27 @@ EOF
 tree=$(closure "$root")
 skipped=" "
 [ -n "${skip# }" ] && skipped=$(closure "$skip")
-# A session leader's session holds what its tree lost: re-parented orphans.
+# The root's session holds what its tree lost: orphans re-parented to init or to a
+# namespace's reaper. Only a job signal looks at a session the root does not lead (its
+# filters spare older processes); its ancestors (such a reaper) are never targets.
 session=
-while read -r p pp st t sd; do
-  [ "$p" = "$root" ] && [ "$sd" = "$root" ] && session=$root
-done <<EOF
+up=$root
+while [ -n "$up" ]; do
+  next=
+  while read -r p pp st t sd; do
+    [ "$p" = "$up" ] || continue
+    if [ "$p" = "$root" ]; then
+      if [ "$sd" = "$root" ] || { [ -n "$job" ] && [ "$sd" -gt 1 ] 2>/dev/null; }; then session=$sd; fi
+    else
+      skipped="$skipped$p "
+    fi
+    [ "$pp" -gt 1 ] 2>/dev/null && next=$pp
+    break
+  done <<EOF
 $table
 EOF
+  up=$next
+done
 targets=" "
 add() { case "$targets" in *" $1 "*) ;; *) targets="$targets$1 " ;; esac; }
 while read -r p pp st t sd; do
@@ -579,8 +593,8 @@ def job_signal_script(
     """A POSIX sh script that sends ``signal`` (``INT``, ``TERM``, ``KILL``, ...) to the
     processes of one foreground command, leaving the shell itself alone.
 
-    Targets: the shell's descendants (and, when the shell leads its own session, the
-    members of that session, which holds the orphans that left the tree) that carry
+    Targets: the shell's descendants (and the members of its session, which holds the
+    orphans that left the tree; never the shell's ancestors) that carry
     ``HERMES_SHELL_JOB=job_token``, or carry no job token and started at or after
     ``since_ticks`` (subshells forked by this command); plus any process on the machine
     with that job token (double-forked programs that left the session too). The subtrees of ``exclude`` (the pids of background processes started from
