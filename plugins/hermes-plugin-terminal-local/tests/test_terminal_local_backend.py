@@ -214,3 +214,16 @@ def test_bad_config_names_the_key(make_host):
     with pytest.raises(ConfigError) as info:
         host.open_terminal(make_session(host))
     assert "terminal.local" in str(info.value)
+
+
+def test_a_shell_killed_between_commands_is_restarted_with_a_note(open_local):
+    import os
+    import signal
+
+    backend = open_local()
+    backend.run("cd / && export LOST=1")
+    os.kill(backend._shell.pid, signal.SIGKILL)
+    backend._shell.proc.wait(5)
+    result = backend.run("pwd; echo x${LOST}x")
+    assert result.output.splitlines()[:2] == ["/", "xx"]
+    assert "had ended" in result.output and result.exit_code == 0

@@ -54,16 +54,18 @@ class _Running:
     interrupted: threading.Event = field(default_factory=threading.Event)
 
 
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100] or "session"
+def session_folder_name(text: str) -> str:
+    """A file-name-safe folder name for a session id."""
+    # no leading dot: ".." must never climb out of the parent folder
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100].lstrip(".") or "session"
 
 
 class LocalBackend:
     """A persistent shell for one session, on this machine.
 
     Subclasses (the sandbox) change where and how the shell runs by overriding
-    :meth:`shell_command`, :meth:`initial_cwd`, :meth:`environment`, :meth:`host_pid` and
-    :attr:`processes_dir`; the protocol, timeouts, interrupts and background processes stay
+    :meth:`shell_command`, :meth:`spawn_shell`, :meth:`initial_cwd`, :meth:`environment`,
+    :meth:`host_pid` and :attr:`processes_dir`; the protocol, timeouts, interrupts and background processes stay
     the same.
     """
 
@@ -91,7 +93,7 @@ class LocalBackend:
         """Where background processes keep their logs and FIFOs."""
         base = Path(self.config.processes_dir).expanduser() if self.config.processes_dir else (
             Path(self.settings.hermes_home) / "processes")
-        return base / _safe_name(self.settings.session_id)
+        return base / session_folder_name(self.settings.session_id)
 
     def initial_cwd(self) -> str:
         """Where the first shell starts: the session's directory, else the home folder."""
@@ -119,6 +121,10 @@ class LocalBackend:
         """This machine's pid for a pid the shell reported (the same one here)."""
         return reported
 
+    def spawn_shell(self, argv: Sequence[str], *, env: dict[str, str], cwd: str) -> PipeShell:
+        """Start the shell process (in the calling thread here)."""
+        return PipeShell(argv, self.protocol, env=env, cwd=cwd, startup_timeout=self.config.startup_timeout)
+
     # -- the shell ------------------------------------------------------------------------
 
     def _ensure_shell(self) -> tuple[PipeShell, list[str]]:
@@ -129,13 +135,15 @@ class LocalBackend:
                 raise RuntimeError("this terminal session was closed")
         if self._shell is not None and self._shell.alive():
             return self._shell, notes
-        if self._shell is not None:
+        if self._shell is not None:  # it died between commands (killed from outside)
+            code = self._shell.proc.returncode
             self._shell.close()
             self._shell = None
+            notes.append(f"[the shell had ended (exit status {code}) since the last command; a new one started in "
+                         f"{self._cwd} (exported variables, aliases and functions were reset)]")
         cwd = self._cwd or self.initial_cwd()
         Path(self.processes_dir).mkdir(parents=True, exist_ok=True)
-        shell = PipeShell(self.shell_command(cwd), self.protocol, env=self.environment(), cwd=cwd,
-                          startup_timeout=self.config.startup_timeout)
+        shell = self.spawn_shell(self.shell_command(cwd), env=self.environment(), cwd=cwd)
         pid = shell.ready.shell_pid
         host = self.host_pid(pid, shell) if pid is not None else None
         self._shell, self._shell_pid, self._since = shell, host or shell.pid, shell.ready.uptime_ticks

@@ -56,18 +56,18 @@ def descends_from(pid: int, ancestor: int) -> bool:
 def host_pid(ns_pid: int, root: int) -> int | None:
     """The pid, as this machine sees it, of the descendant of ``root`` whose pid in its
     own (innermost) pid namespace is ``ns_pid``."""
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    with os.scandir("/proc") as entries:
+        pids = [int(entry.name) for entry in entries if entry.name.isdigit()]
+    for pid in pids:
         try:
-            status = Path(f"/proc/{entry.name}/status").read_text()
+            status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         for line in status.splitlines():
             if line.startswith("NSpid:"):
                 ids = line.split()[1:]
-                if len(ids) > 1 and ids[-1] == str(ns_pid) and descends_from(int(entry.name), root):
-                    return int(entry.name)
+                if len(ids) > 1 and ids[-1] == str(ns_pid) and descends_from(pid, root):
+                    return pid
                 break
     return None
 
