@@ -266,3 +266,23 @@ def test_every_command_the_analyzer_handles_is_known() -> None:
 
     handled = set(_analyzer.Analyzer(Findings())._handlers)
     assert handled - KNOWN_COMMANDS == set()
+
+
+@pytest.mark.parametrize(("label", "text"), [
+    ("brace explosion", "echo " + "{a,b}" * 20),
+    ("deep substitutions", "echo " + "$(" * 300 + "ls" + ")" * 300),
+    ("deep parameter defaults", "echo " + "${a:-" * 400 + "x" + "}" * 400),
+    ("deep subshells", "(" * 2000 + "rm -rf /" + ")" * 2000),
+    ("operators only", ";;&&||" * 20000),
+    ("binary", "\x00\xff\xfe" * 10000),
+    ("alias loop", "alias a=b; alias b=a; a"),
+    ("recursive function", "f() { f; }; f"),
+])
+def test_pathological_inputs_are_fast_and_never_crash(scan, label: str, text: str) -> None:
+    import time
+
+    start = time.process_time()
+    result = scan(text)
+    assert time.process_time() - start < 2.0, label
+    if "rm -rf /" in text:
+        assert result.verdict != "allow"

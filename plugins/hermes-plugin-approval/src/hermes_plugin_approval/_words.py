@@ -22,6 +22,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ARRAY_ALL = re.compile(r"^(?:([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]|([@*]))$")
 _SEQUENCE = re.compile(r"^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(\.\.(-?\d+))?$")
 _MAX_BRACE_RESULTS = 64
+_MAX_BRACE_WORK = 2000
 _MAX_BRACE_WORD = 2000
 _SUBST_SHOWN = 40
 
@@ -201,9 +202,11 @@ def brace_expand(raw: str) -> list[str]:
     if "{" not in raw or len(raw) > _MAX_BRACE_WORD:
         return [raw]
     results: list[str] = []
-    pending = [raw]
-    while pending and len(results) < _MAX_BRACE_RESULTS:
-        word = pending.pop(0)
+    pending = [raw]  # a stack: depth first, so complete words come out before the cap
+    budget = _MAX_BRACE_WORK
+    while pending and len(results) < _MAX_BRACE_RESULTS and budget > 0:
+        budget -= 1
+        word = pending.pop()
         found = _find_brace(word, _active(word))
         if found is None:
             results.append(word)
@@ -218,7 +221,7 @@ def brace_expand(raw: str) -> list[str]:
             if alternatives == [word[start:end + 1]]:
                 results.append(word)
                 continue
-        pending.extend(prefix + alt + suffix for alt in alternatives[:_MAX_BRACE_RESULTS])
+        pending.extend(reversed([prefix + alt + suffix for alt in alternatives[:_MAX_BRACE_RESULTS]]))
     return results or [raw]
 
 
