@@ -77,9 +77,11 @@ class _Substituter:
         self.analyzer, self.state, self.via, self.where = analyzer, state, via, where
 
     def substitute(self, source: str) -> Stream:
+        """Judge ``$(source)`` in a subshell and return what it prints."""
         return self.analyzer.run_text(source, self.state.child(), via=(*self.via, "$()"), where=self.where)
 
     def process(self, source: str) -> Stream:
+        """Judge ``<(source)`` in a subshell and return what it prints."""
         return self.analyzer.run_text(source, self.state.child(), via=(*self.via, "<()"), where=self.where)
 
 
@@ -138,12 +140,14 @@ class Analyzer:
 
     def run_pipelines(self, pipelines: tuple[Pipeline, ...], state: ShellState, via: tuple[str, ...], where: str,
                       stdin: Stream | None = None) -> Stream:
+        """Walk pipelines in order; return their combined output."""
         outputs = [self.run_pipeline(p, state, via, where, stdin if k == 0 else None)
                    for k, p in enumerate(pipelines)]
         return concat(outputs)
 
     def run_pipeline(self, pipeline: Pipeline, state: ShellState, via: tuple[str, ...], where: str,
                      stdin: Stream | None) -> Stream:
+        """Walk one pipeline, each stage reading what the one before wrote."""
         stream = stdin
         for stage in pipeline.stages:
             stream = self.run_stage(stage, state, via, where, stream)
@@ -151,6 +155,7 @@ class Analyzer:
 
     def run_stage(self, stage: SimpleCommand | Group | ForLoop | FunctionDef, state: ShellState,
                   via: tuple[str, ...], where: str, stdin: Stream | None) -> Stream:
+        """Walk one stage: a simple command, a group, a loop or a function definition."""
         if isinstance(stage, SimpleCommand):
             return self.run_simple(stage, state, via, where, stdin)
         if isinstance(stage, Group):
@@ -204,6 +209,7 @@ class Analyzer:
 
     def run_simple(self, cmd: SimpleCommand, state: ShellState, via: tuple[str, ...], where: str,
                    stdin: Stream | None) -> Stream:
+        """Expand, redirect, unwrap and judge one simple command; return what it prints."""
         if self._inert(cmd, state):
             return _UNKNOWN
         sub = _Substituter(self, state, via, where)
@@ -370,7 +376,8 @@ class Analyzer:
         if head.glob:
             import fnmatch
 
-            candidates = sorted(c for c in RULE_FUNCTIONS.keys() | self._handlers.keys() if fnmatch.fnmatchcase(c, name))
+            names = RULE_FUNCTIONS.keys() | self._handlers.keys()
+            candidates = sorted(c for c in names if fnmatch.fnmatchcase(c, name))
             if not candidates:
                 return _UNKNOWN
             if len(candidates) > 4:
@@ -418,6 +425,7 @@ class Analyzer:
         return _UNKNOWN
 
     def dispatch(self, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+        """Judge a resolved command: its rules, then its handler (or its static output)."""
         if inv.name in state.functions:
             return self._call_function(inv, state, stdin)
         name = canonical(inv.name)
@@ -468,6 +476,7 @@ class Analyzer:
         return _UNKNOWN
 
     def tainted(self, taint: str, how: str, excerpt: str, where: str) -> None:
+        """Report a command built from a download (``remote``) or a hidden decoded payload."""
         if taint == "remote":
             self.findings.add("remote-code-exec", f"runs code downloaded at run time ({how}){where}", excerpt)
         else:

@@ -36,10 +36,12 @@ class _Adapter:
         self.s = text
 
     def raw(self, node: Any) -> str:
+        """The source text of a node."""
         start, end = node.pos
         return self.s[start:end]
 
     def pipelines(self, node: Any) -> list[Pipeline]:
+        """A node as pipelines (lists flatten, ``&`` marks the pipeline before it)."""
         kind = node.kind
         if kind == "list":
             out: list[Pipeline] = []
@@ -59,6 +61,7 @@ class _Adapter:
         return [] if stage is None else [Pipeline(stages=(stage,))]
 
     def stage(self, node: Any):  # noqa: ANN201 - a Stage or None
+        """A node as one pipeline stage."""
         kind = node.kind
         if kind == "command":
             return self.command(node)
@@ -76,6 +79,7 @@ class _Adapter:
         raise ValueError(f"unexpected bashlex node {kind}")
 
     def children(self, parts: list[Any]) -> list[Pipeline]:
+        """The pipelines among a compound command's parts."""
         out: list[Pipeline] = []
         for part in parts:
             if part.kind in ("reservedword", "operator", "pipe"):
@@ -84,6 +88,7 @@ class _Adapter:
         return out
 
     def command(self, node: Any) -> SimpleCommand:
+        """A simple command: leading assignments, words and redirections."""
         assignments: list[str] = []
         words: list[str] = []
         redirects: list[Redirect] = []
@@ -98,6 +103,7 @@ class _Adapter:
                              redirects=tuple(redirects), text=self.raw(node))
 
     def redirect(self, node: Any) -> Redirect:
+        """A redirection, with its here-document body when it has one."""
         output = node.output
         target = self.raw(output) if hasattr(output, "kind") else str(output)
         heredoc = None
@@ -112,6 +118,7 @@ class _Adapter:
         return Redirect(op=node.type, fd=fd, target=target, heredoc=heredoc, literal=literal)
 
     def compound(self, node: Any):  # noqa: ANN201
+        """A ``{ }``/``( )``/``if``/``while``/``for`` node with its redirections."""
         redirects = tuple(self.redirect(r) for r in getattr(node, "redirects", []) or [])
         inner = [part for part in node.list if part.kind != "reservedword"]
         if len(inner) == 1 and inner[0].kind == "for":
@@ -121,6 +128,7 @@ class _Adapter:
         return Group(body=tuple(self.children(node.list)), redirects=redirects)
 
     def for_loop(self, node: Any, redirects: tuple[Redirect, ...]) -> ForLoop:
+        """A ``for`` node: its variable, items and body."""
         parts = node.parts
         var = ""
         items: list[str] | None = None

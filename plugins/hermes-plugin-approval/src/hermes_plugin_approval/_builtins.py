@@ -21,6 +21,7 @@ _EMPTY = Stream(kind="empty")
 
 
 def builtin(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """Apply a shell builtin to the state (see the module docstring)."""
     name = inv.name
     if name in ("cd", "pushd", "popd"):
         _cd(inv, state)

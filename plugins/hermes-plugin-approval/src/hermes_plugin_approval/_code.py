@@ -48,7 +48,8 @@ _LITERAL_START = re.compile(r"""([rRbBuUfF]{0,2})('''|\"\"\"|'|"|`)""")
 _HOME_IDIOM = re.compile(
     r"""(?:os\.path\.expanduser\(\s*(['"])~\1\s*\)|os\.environ\[\s*(['"])HOME\2\s*\]|os\.getenv\(\s*(['"])HOME\3\s*\)"""
     r"""|os\.environ\.get\(\s*(['"])HOME\4\s*\)|Path\.home\(\)|pathlib\.Path\.home\(\)|os\.homedir\(\)"""
-    r"""|process\.env\.HOME|\$ENV\{\s*['"]?HOME['"]?\s*\}|ENV\[\s*['"]HOME['"]\s*\]|Dir\.home|getenv\(\s*['"]HOME['"]\s*\)"""
+    r"""|process\.env\.HOME|\$ENV\{\s*['"]?HOME['"]?\s*\}|ENV\[\s*['"]HOME['"]\s*\]|Dir\.home"""
+    r"""|getenv\(\s*['"]HOME['"]\s*\)"""
     r"""|Sys\.getenv\(\s*['"]HOME['"]\s*\)|path\.expand\(\s*['"]~['"]\s*\))"""
 )
 _WRAPPING_CALL = re.compile(r"(?:os\.path\.expanduser|os\.path\.abspath|os\.path\.realpath|pathlib\.Path|Path|"
@@ -58,6 +59,7 @@ _CHARCODES = re.compile(r"(?:map\(\s*chr\s*,\s*[\[(]|fromCharCode\(|chr\(\w+\)\s
 _PERL_CHR = re.compile(r"(?:chr\(\s*\d+\s*\)\s*\.?\s*){3,}")
 _B64_LITERAL = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
 _HEX_LITERAL = re.compile(r"^(?:[0-9a-fA-F]{2}){6,}$")
+_PATH_METHOD = re.compile(r"\s*\)\s*\.\s*(unlink|rmdir|write_text|write_bytes|open\(\s*['\"]([wa])")
 _IDENTIFIER = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT: dict[str, re.Pattern[str]] = {
     "perl": re.compile(r"(?:my\s+|our\s+|local\s+)?\$([A-Za-z_]\w*)\s*=(?!=)"),
@@ -315,6 +317,7 @@ class _Reader:
     # -- what the code does ---------------------------------------------------------------
 
     def actions(self, depth: int) -> list[CodeAction]:
+        """Everything the code does, decoded strings and ``exec``'d code included."""
         code, lang = self.code, self.lang
         actions: list[CodeAction] = []
         if _FORK_LOOP.search(code):
@@ -356,6 +359,7 @@ class _Reader:
         return actions
 
     def file_actions(self) -> list[CodeAction]:
+        """Deletes and writes of files the code makes."""
         code, lang = self.code, self.lang
         actions: list[CodeAction] = []
         for m in re.finditer(_RECURSIVE_DELETE, code):
@@ -370,7 +374,7 @@ class _Reader:
                                           recursive=recursive, call=m.group()))
         for m in re.finditer(r"Path\(\s*", code):
             value, dynamic, end = self.expression(m.end())
-            tail = re.match(r"\s*\)\s*\.\s*(unlink|rmdir|write_text|write_bytes|open\(\s*['\"]([wa])", code[end:end + 40])
+            tail = _PATH_METHOD.match(code[end:end + 40])
             if value is None or tail is None:
                 continue
             if tail.group(1) in ("unlink", "rmdir"):

@@ -34,6 +34,7 @@ class Findings:
         self._seen: set[tuple[str, str]] = set()
 
     def add(self, rule_id: str, message: str, excerpt: str = "") -> None:
+        """Record a finding for ``rule_id`` (once per rule and message)."""
         key = (rule_id, message)
         if key in self._seen:
             return
@@ -46,6 +47,7 @@ class Findings:
                                   excerpt=excerpt, verdict=rule.verdict))
 
     def verdict(self) -> Verdict:
+        """The most severe verdict among the findings."""
         worst = Verdict.ALLOW
         for finding in self.items:
             if finding.verdict.rank > worst.rank:
@@ -53,6 +55,7 @@ class Findings:
         return worst
 
     def has(self, verdict: Verdict) -> bool:
+        """Whether any finding has ``verdict``."""
         return any(f.verdict == verdict for f in self.items)
 
 
@@ -77,6 +80,7 @@ class RuleContext:
         return normalize(arg.text, self.state.cwd)
 
     def shown(self, arg: Arg) -> str:
+        """``arg`` as a path for messages (``~/x``, or as written when relative)."""
         path = self.path(arg)
         return display(path) if path.startswith("/") else arg.text
 

@@ -53,6 +53,7 @@ class _Parser:
     # -- token helpers ------------------------------------------------------------------
 
     def peek(self, k: int = 0) -> Token | None:
+        """The token ``k`` places ahead, or None at the end."""
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else None
 
@@ -82,6 +83,7 @@ class _Parser:
     # -- grammar ------------------------------------------------------------------------
 
     def parse_list(self, stop: frozenset[str]) -> list[Pipeline]:
+        """Commands up to one of the ``stop`` words (or the end)."""
         out: list[Pipeline] = []
         while True:
             self._skip_separators()

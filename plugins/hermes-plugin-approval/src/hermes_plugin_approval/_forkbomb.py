@@ -26,6 +26,7 @@ def fork_bomb_in_text(text: str) -> str | None:
 
 
 def fork_bomb_message(name: str) -> str:
+    """The finding's message for a fork bomb named ``name``."""
     return f"defines a fork bomb: {name}() starts copies of itself in the background without end"
 
 

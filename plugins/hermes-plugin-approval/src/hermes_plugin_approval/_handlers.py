@@ -38,6 +38,8 @@ _XARGS_VALUE = frozenset({"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "
 
 
 def xargs(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """``xargs [options] COMMAND``: the command with the words xargs reads appended (or
+    put in place of ``-I``'s placeholder)."""
     args = inv.args
     replace: str | None = None
     delimiter: str | None = None
@@ -108,6 +110,7 @@ def _replace(arg: Arg, placeholder: str, value: Arg) -> Arg:
 
 
 def find(analyzer: Analyzer, inv: Invocation, state: ShellState, stdin: Stream | None) -> Stream:
+    """``find ROOTS EXPRESSION``: ``-delete`` and ``-exec`` commands over what find lists."""
     args = list(inv.args)
     i = 0
     while i < len(args) and args[i].text in ("-H", "-L", "-P") or (i < len(args) and args[i].text.startswith("-O")):

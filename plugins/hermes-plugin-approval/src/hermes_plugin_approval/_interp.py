@@ -33,7 +33,7 @@ class CodeSource(BaseModel):
     """Where an interpreter's code comes from: literal text, standard input, a stream,
     or a module (``python -m pip``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: list[str] = []
     reads_stdin: bool = False

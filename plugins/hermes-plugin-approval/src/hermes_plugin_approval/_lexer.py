@@ -56,6 +56,7 @@ class Lexer:
         self._pending: list[tuple[int, str, bool, bool]] = []
 
     def run(self) -> Lexer:
+        """Tokenize the whole text; returns self."""
         s, n = self.s, len(self.s)
         i = 0
         while i < n:

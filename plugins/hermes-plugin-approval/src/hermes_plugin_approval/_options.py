@@ -18,7 +18,7 @@ class Parsed(BaseModel):
     """Options (each short flag separately, as ``-r``; long ones as ``--name``) with
     their values, and the operands in order."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     options: tuple[tuple[str, str | None], ...] = ()
     operands: tuple[Arg, ...] = ()
@@ -36,16 +36,16 @@ class Parsed(BaseModel):
         return found
 
     def values(self, *names: str) -> list[str]:
+        """Every value given for ``names``, in order."""
         return [value for name, value in self.options if name in names and value is not None]
 
 
-def parse_options(args: Sequence[Arg], *, takes_value: Iterable[str] = (), permute: bool = True,
-                  optional_value: Iterable[str] = ()) -> Parsed:
+def parse_options(args: Sequence[Arg], *, takes_value: Iterable[str] = (), permute: bool = True) -> Parsed:
     """Split ``args`` into options and operands.
 
-    ``takes_value`` names options that consume a value (``-n``, ``--name``);
-    ``optional_value`` long options whose value may only be attached (``--color=auto``);
-    with ``permute`` (GNU behaviour) options may follow operands until ``--``.
+    ``takes_value`` names options that consume a value (``-n``, ``--name``); long options
+    not named there take a value only when it is attached (``--color=auto``). With
+    ``permute`` (GNU behaviour) options may follow operands until ``--``.
     """
     with_value = frozenset(takes_value)
     options: list[tuple[str, str | None]] = []

@@ -101,6 +101,7 @@ def display(path: str) -> str:
 
 
 def has_glob(component: str) -> bool:
+    """Whether a path component holds glob characters."""
     return any(ch in component for ch in "*?[")
 
 

@@ -32,6 +32,7 @@ class Stream(_Rec):
     filtered: bool = False
 
     def text(self) -> str:
+        """The data as text (invalid UTF-8 replaced)."""
         return self.data.decode("utf-8", "replace")
 
 

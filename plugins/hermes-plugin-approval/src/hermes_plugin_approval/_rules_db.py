@@ -65,6 +65,7 @@ _ALIASES = {"mariadb": "mysql", "mysqlsh": "mysql"}
 
 
 def sql_client(inv: Invocation, ctx: RuleContext) -> None:
+    """psql, mysql, sqlite3, duckdb, clickhouse, cqlsh...: the SQL they are given."""
     name = _ALIASES.get(inv.name, inv.name)
     args = inv.args
     if name in ("cockroach", "clickhouse"):
@@ -85,6 +86,7 @@ def sql_client(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def redis_cli(inv: Invocation, ctx: RuleContext) -> None:
+    """redis-cli FLUSHALL / FLUSHDB."""
     words = [a.text.upper() for a in inv.args]
     if ctx.stdin is not None and ctx.stdin.kind == "text":
         words += ctx.stdin.text().upper().split()
@@ -97,6 +99,7 @@ _MONGO = re.compile(r"\.(dropDatabase)\s*\(|\.(drop)\s*\(\s*\)|\.(deleteMany|rem
 
 
 def mongo(inv: Invocation, ctx: RuleContext) -> None:
+    """mongo/mongosh ``--eval`` (or input) dropping or emptying collections."""
     p = parse_options(inv.args, takes_value=("--eval", "--host", "--port", "-u", "--username", "-p", "--password",
                                              "--authenticationDatabase", "-f", "--file"))
     texts = p.values("--eval")

@@ -28,6 +28,7 @@ def _join(folder: Arg, name: str) -> Arg:
 
 
 def rm(inv: Invocation, ctx: RuleContext) -> None:
+    """``rm``: recursive deletes, and deletes of sensitive files."""
     p = parse_options(inv.args)
     recursive = p.has("-r", "-R", "--recursive") or inv.per_file
     for target in p.operands:
@@ -35,11 +36,13 @@ def rm(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def unlink(inv: Invocation, ctx: RuleContext) -> None:
+    """``unlink FILE``: a delete."""
     for target in parse_options(inv.args).operands:
         ctx.delete(target, recursive=inv.per_file)
 
 
 def shred(inv: Invocation, ctx: RuleContext) -> None:
+    """``shred``: unrecoverable overwrites (of a disk: the hardline)."""
     p = parse_options(inv.args, takes_value=("-n", "--iterations", "-s", "--size", "--random-source"))
     for target in p.operands:
         ctx.write(target, "overwrite")
@@ -71,6 +74,7 @@ def world_writable(mode: str) -> bool:
 
 
 def chmod(inv: Invocation, ctx: RuleContext) -> None:
+    """``chmod``: recursive on system or home folders, or world-writable modes."""
     recursive = False
     mode: str | None = None
     targets: list[Arg] = []
@@ -107,6 +111,7 @@ def chmod(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def chown(inv: Invocation, ctx: RuleContext) -> None:
+    """``chown -R`` / ``chgrp -R``."""
     p = parse_options(inv.args, takes_value=("--from",))
     recursive = p.has("-R", "--recursive") or inv.per_file
     operands = list(p.operands)
@@ -148,12 +153,14 @@ def _destinations(inv: Invocation) -> tuple[list[Arg], list[Arg]]:
 
 
 def cp(inv: Invocation, ctx: RuleContext) -> None:
+    """``cp``/``install``: what the destination overwrites."""
     _, written = _destinations(inv)
     for target in written:
         ctx.write(target, "overwrite")
 
 
 def mv(inv: Invocation, ctx: RuleContext) -> None:
+    """``mv``: sources moved away, destinations overwritten."""
     sources, written = _destinations(inv)
     for source in sources:
         scope = deletion_scope(ctx.path(source))
@@ -166,6 +173,7 @@ def mv(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def ln(inv: Invocation, ctx: RuleContext) -> None:
+    """``ln -f``: the link replaces its target path."""
     p = parse_options(inv.args, takes_value=("-t", "--target-directory", "-S", "--suffix"))
     if not p.has("-f", "--force"):
         return
@@ -175,6 +183,7 @@ def ln(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def tee(inv: Invocation, ctx: RuleContext) -> None:
+    """``tee [-a] FILES``."""
     p = parse_options(inv.args, takes_value=())
     mode = "append" if p.has("-a", "--append") else "overwrite"
     for target in p.operands:
@@ -182,12 +191,14 @@ def tee(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def truncate(inv: Invocation, ctx: RuleContext) -> None:
+    """``truncate FILES``."""
     p = parse_options(inv.args, takes_value=("-s", "--size", "-r", "--reference"))
     for target in p.operands:
         ctx.write(target, "overwrite", verb="truncates")
 
 
 def sponge(inv: Invocation, ctx: RuleContext) -> None:
+    """``sponge [-a] FILE``."""
     p = parse_options(inv.args)
     mode = "append" if p.has("-a") else "overwrite"
     for target in p.operands:
@@ -195,12 +206,14 @@ def sponge(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def dd(inv: Invocation, ctx: RuleContext) -> None:
+    """``dd of=TARGET``."""
     for arg in inv.args:
         if arg.text.startswith("of="):
             ctx.write(after_prefix(arg, "of="), "overwrite")
 
 
 def sed(inv: Invocation, ctx: RuleContext) -> None:
+    """``sed -i``: files edited in place."""
     in_place = any(a.text.startswith("--in-place") or re.fullmatch(r"-[nErsuz]*i.*", a.text) for a in inv.args)
     if not in_place:
         return
@@ -213,6 +226,7 @@ def sed(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def curl(inv: Invocation, ctx: RuleContext) -> None:
+    """``curl -o FILE`` / ``-O``: files written (and remembered as downloads)."""
     p = parse_options(inv.args, takes_value=("-o", "--output", "-d", "--data", "-H", "--header", "-X",
                                              "--request", "-u", "--user", "-A", "--user-agent", "-e",
                                              "--referer", "-F", "--form", "-T", "--upload-file", "-b",
@@ -230,6 +244,7 @@ def curl(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def wget(inv: Invocation, ctx: RuleContext) -> None:
+    """``wget [-O FILE] URL``: files written (and remembered as downloads)."""
     p = parse_options(inv.args, takes_value=("-O", "--output-document", "-o", "--output-file", "-a",
                                              "--append-output", "-P", "--directory-prefix", "-U",
                                              "--user-agent", "--header", "-t", "--tries", "-T", "--timeout",
@@ -252,6 +267,7 @@ def _remember_download(url: str, ctx: RuleContext) -> None:
 
 
 def rsync(inv: Invocation, ctx: RuleContext) -> None:
+    """``rsync --delete`` into a system or home folder."""
     deleting = any(a.text.startswith("--delete") or a.text in ("--del", "--remove-source-files") for a in inv.args)
     if not deleting:
         return
@@ -272,6 +288,7 @@ def rsync(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def visudo(inv: Invocation, ctx: RuleContext) -> None:
+    """``visudo``: editing the sudo rules."""
     if any(a.text in ("-c", "--check") for a in inv.args):
         return
     p = parse_options(inv.args, takes_value=("-f", "--file"))
@@ -280,12 +297,14 @@ def visudo(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def sudoedit(inv: Invocation, ctx: RuleContext) -> None:
+    """``sudoedit FILES``: files edited as root."""
     p = parse_options(inv.args, takes_value=("-u", "--user", "-g", "--group", "-C", "-D", "-h", "-p"))
     for target in p.operands:
         ctx.write(target, "edit")
 
 
 def ssh_keygen(inv: Invocation, ctx: RuleContext) -> None:
+    """``ssh-keygen -f FILE``: writing a key file."""
     p = parse_options(inv.args, takes_value=("-f", "-t", "-b", "-C", "-N", "-P", "-m", "-E", "-O", "-Z", "-a",
                                              "-I", "-n", "-V", "-z", "-s", "-R", "-F", "-r"))
     for target in p.values("-f"):

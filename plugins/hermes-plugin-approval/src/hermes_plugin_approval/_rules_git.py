@@ -113,6 +113,7 @@ def _stash(p: Parsed, ctx: RuleContext) -> None:
 
 
 def git(inv: Invocation, ctx: RuleContext) -> None:
+    """git sub-commands that lose work (see the module docstring)."""
     sub, args = split_git(inv.args)
     if sub is None:
         return

@@ -33,6 +33,7 @@ def docker_command(args: tuple[Arg, ...]) -> tuple[list[str], tuple[Arg, ...]]:
 
 
 def docker(inv: Invocation, ctx: RuleContext) -> None:
+    """docker/podman prune, force removal, volume deletion, compose down -v."""
     words, rest = docker_command(inv.args)
     if not words:
         return
@@ -65,6 +66,7 @@ def _compose_down(tool: str, rest: tuple[Arg, ...], ctx: RuleContext) -> None:
 
 
 def docker_compose(inv: Invocation, ctx: RuleContext) -> None:
+    """``docker-compose down -v/--rmi``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words[:1] == ["down"]:
         _compose_down(inv.name, inv.args, ctx)
@@ -76,6 +78,7 @@ _KUBECTL_VALUE = ("-n", "--namespace", "--context", "--kubeconfig", "-s", "--ser
 
 
 def kubectl(inv: Invocation, ctx: RuleContext) -> None:
+    """``kubectl delete``, ``drain``, ``replace --force``."""
     p = parse_options(inv.args, takes_value=_KUBECTL_VALUE)
     if not p.operands:
         return
@@ -97,12 +100,14 @@ def kubectl(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def helm(inv: Invocation, ctx: RuleContext) -> None:
+    """``helm uninstall``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words and words[0] in ("uninstall", "delete", "del", "un"):
         ctx.emit("k8s-delete", f"helm {words[0]} removes the release {' '.join(words[1:])}".rstrip())
 
 
 def terraform(inv: Invocation, ctx: RuleContext) -> None:
+    """``terraform destroy``, ``apply -destroy``, ``state rm``."""
     words = [a.text for a in inv.args]
     verbs = [w for w in words if not w.startswith("-")]
     if "destroy" in verbs[:2]:
@@ -114,12 +119,14 @@ def terraform(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def pulumi_like(inv: Invocation, ctx: RuleContext) -> None:
+    """``pulumi destroy``, ``cdk destroy``, ``pulumi stack rm``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words[:1] == ["destroy"] or words[:2] == ["stack", "rm"]:
         ctx.emit("infra-destroy", f"{inv.name} {' '.join(words[:2])} deletes the stack's resources")
 
 
 def aws(inv: Invocation, ctx: RuleContext) -> None:
+    """``aws s3 rm --recursive``, ``aws s3 rb``, ``aws ... delete-*/terminate-*``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     flags = {a.text for a in inv.args}
     if words[:2] == ["s3", "rm"] and "--recursive" in flags:
@@ -131,6 +138,7 @@ def aws(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def gcloud_like(inv: Invocation, ctx: RuleContext) -> None:
+    """gcloud/az ``... delete``, ``gsutil rm -r``/``rb``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     flags = {a.text for a in inv.args}
     if inv.name == "gsutil":

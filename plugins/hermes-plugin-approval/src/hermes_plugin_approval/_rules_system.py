@@ -27,6 +27,7 @@ def _device_targets(inv: Invocation, ctx: RuleContext) -> tuple[list[str], list[
 
 
 def mkfs(inv: Invocation, ctx: RuleContext) -> None:
+    """mkfs/mkswap onto devices (or onto a target only known at run time)."""
     devices, unknown = _device_targets(inv, ctx)
     if any(a.text in ("-V", "--version", "--help", "-h") for a in inv.args) and not devices:
         return
@@ -38,6 +39,7 @@ def mkfs(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def wipefs(inv: Invocation, ctx: RuleContext) -> None:
+    """``wipefs -a`` on devices."""
     p = parse_options(inv.args, takes_value=("-o", "--offset", "-t", "--types", "-b", "--backup"))
     if not p.has("-a", "--all", "-o", "--offset") or p.has("-n", "--no-act"):
         return
@@ -69,6 +71,7 @@ _LISTING = frozenset({"-l", "--list", "-d", "--dump", "-s", "--show-size", "-p",
 
 
 def partition_tool(inv: Invocation, ctx: RuleContext) -> None:
+    """fdisk, sfdisk, parted, gdisk...: changing partition tables (listing is fine)."""
     words = [a.text for a in inv.args]
     devices = _device_targets(inv, ctx)[0]
     if not devices:
@@ -86,6 +89,7 @@ def partition_tool(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def mount(inv: Invocation, ctx: RuleContext) -> None:
+    """mount/umount, other than listing."""
     p = parse_options(inv.args, takes_value=("-t", "--types", "-o", "--options", "-O", "--test-opts", "-L",
                                              "--label", "-U", "--uuid", "-N", "--namespace"))
     if inv.name == "mount" and not p.operands and not p.has("-a", "--all", "--bind", "--move", "-B", "-M"):
@@ -96,6 +100,7 @@ def mount(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def swapoff(inv: Invocation, ctx: RuleContext) -> None:
+    """``swapoff``."""
     ctx.emit("swap-off", "turns swap space off (" + (" ".join(a.text for a in inv.args) or "swapoff") + ")")
 
 
@@ -105,6 +110,7 @@ _HELP = frozenset({"--help", "-h", "--version", "-V"})
 
 
 def shutdown(inv: Invocation, ctx: RuleContext) -> None:
+    """shutdown, reboot, halt, poweroff (``shutdown -c`` cancels: fine)."""
     words = {a.text for a in inv.args}
     if inv.name == "shutdown" and words & {"-c", "--help", "-k"}:
         return
@@ -117,6 +123,7 @@ def shutdown(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def init(inv: Invocation, ctx: RuleContext) -> None:
+    """``init 0|6`` (power), ``init 1`` (single-user mode)."""
     words = [a.text for a in inv.args]
     if words and words[0] in ("0", "6"):
         ctx.emit("shutdown", f"{'reboots' if words[0] == '6' else 'shuts down'} the machine ({inv.name} {words[0]})")
@@ -125,6 +132,7 @@ def init(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def kexec(inv: Invocation, ctx: RuleContext) -> None:
+    """``kexec -e``: reboot into another kernel."""
     if any(a.text in ("-e", "--exec") for a in inv.args):
         ctx.emit("shutdown", "reboots straight into another kernel (kexec -e)")
 
@@ -135,6 +143,7 @@ _SYSTEMCTL_VALUE = ("-H", "--host", "-M", "--machine", "-t", "--type", "-s", "--
 
 
 def systemctl(inv: Invocation, ctx: RuleContext) -> None:
+    """systemctl power verbs (hardline), sleep, and stopping services."""
     p = parse_options(inv.args, takes_value=_SYSTEMCTL_VALUE)
     if not p.operands:
         return
@@ -154,6 +163,7 @@ def systemctl(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def loginctl(inv: Invocation, ctx: RuleContext) -> None:
+    """loginctl power verbs and ending sessions."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words and words[0] in ("poweroff", "reboot", "halt"):
         ctx.emit("shutdown", f"{'reboots' if words[0] == 'reboot' else 'shuts down'} the machine (loginctl)")
@@ -164,6 +174,7 @@ def loginctl(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def suspend(inv: Invocation, ctx: RuleContext) -> None:
+    """pm-suspend / pm-hibernate."""
     ctx.emit("power-suspend", f"puts the machine to sleep ({inv.name})")
 
 
@@ -171,6 +182,7 @@ def suspend(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def service(inv: Invocation, ctx: RuleContext) -> None:
+    """``service NAME stop`` and alike."""
     words = [a.text for a in inv.args]
     if len(words) >= 2 and words[1] in ("stop", "disable", "force-stop", "kill"):
         ctx.emit("service-stop", f"{words[1]}s the service {words[0]}")
@@ -179,6 +191,7 @@ def service(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def launchctl(inv: Invocation, ctx: RuleContext) -> None:
+    """launchctl unloading or stopping services."""
     words = [a.text for a in inv.args]
     if words and words[0] in ("unload", "bootout", "disable", "remove", "kill", "stop"):
         ctx.emit("service-stop", f"{words[0]}s {' '.join(words[1:]) or 'a service'} (launchctl)")
@@ -191,6 +204,7 @@ _SPECIAL_PIDS = {"1": "init (PID 1)", "-1": "every process it may signal (PID -1
 
 
 def kill(inv: Invocation, ctx: RuleContext) -> None:
+    """``kill`` with SIGKILL, or aimed at PID 1, -1 or 0."""
     signal: str | None = None
     pids: list[str] = []
     args = [a.text for a in inv.args]
@@ -225,6 +239,7 @@ def kill(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def pkill(inv: Invocation, ctx: RuleContext) -> None:
+    """pkill/killall: killing by name."""
     words = [a.text for a in inv.args]
     if words and words[0] in ("-l", "--list", "-L", "--help", "-V", "--version"):
         return
@@ -236,6 +251,7 @@ def pkill(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def user_account(inv: Invocation, ctx: RuleContext) -> None:
+    """useradd, userdel, usermod, passwd, chpasswd..."""
     words = [a.text for a in inv.args]
     if inv.name == "passwd" and words and words[0] in ("-S", "--status"):
         return
@@ -246,6 +262,7 @@ def user_account(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def iptables(inv: Invocation, ctx: RuleContext) -> None:
+    """iptables -F/-X/-P ACCEPT."""
     words = [a.text for a in inv.args]
     for k, word in enumerate(words):
         if word in ("-F", "--flush") or re.fullmatch(r"-[a-zA-Z]*F", word):
@@ -257,18 +274,21 @@ def iptables(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def nft(inv: Invocation, ctx: RuleContext) -> None:
+    """``nft flush ruleset``, deleting tables."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words[:2] in (["flush", "ruleset"], ["flush", "table"], ["delete", "table"]):
         ctx.emit("firewall-disable", f"removes firewall rules (nft {' '.join(words[:3])})")
 
 
 def ufw(inv: Invocation, ctx: RuleContext) -> None:
+    """``ufw disable``/``reset``."""
     words = [a.text for a in inv.args if not a.text.startswith("-")]
     if words and words[0] in ("disable", "reset"):
         ctx.emit("firewall-disable", f"{words[0]}s the ufw firewall")
 
 
 def pfctl(inv: Invocation, ctx: RuleContext) -> None:
+    """``pfctl -d``."""
     if any(a.text == "-d" for a in inv.args):
         ctx.emit("firewall-disable", "disables the pf firewall")
 
@@ -299,6 +319,7 @@ _NPM_REMOVE = {"uninstall", "remove", "rm", "un", "r", "unlink"}
 
 
 def package_remove(inv: Invocation, ctx: RuleContext) -> None:
+    """Removing packages with system and language package managers."""
     words = [a.text for a in inv.args]
     plain = [w for w in words if not w.startswith("-")]
     name = inv.name
@@ -336,6 +357,7 @@ def package_remove(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def crontab(inv: Invocation, ctx: RuleContext) -> None:
+    """crontab -r/-e or installing a crontab (listing is fine)."""
     p = parse_options(inv.args, takes_value=("-u",))
     whose = f"{p.value('-u')}'s crontab" if p.has("-u") else "your crontab"
     if p.has("-r"):
@@ -350,12 +372,14 @@ def crontab(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def history(inv: Invocation, ctx: RuleContext) -> None:
+    """``history -c``/``-d``."""
     words = [a.text for a in inv.args]
     if any(w in ("-c", "-d") or re.fullmatch(r"-[a-z]*c[a-z]*", w) for w in words):
         ctx.emit("history-clear", "clears the shell history")
 
 
 def set_builtin(inv: Invocation, ctx: RuleContext) -> None:
+    """``set +o history``."""
     words = [a.text for a in inv.args]
     for k, word in enumerate(words[:-1]):
         if word == "+o" and words[k + 1] == "history":
@@ -363,6 +387,7 @@ def set_builtin(inv: Invocation, ctx: RuleContext) -> None:
 
 
 def unset(inv: Invocation, ctx: RuleContext) -> None:
+    """``unset HISTFILE`` and alike."""
     for arg in inv.args:
         if arg.text in ("HISTFILE", "HISTSIZE", "HISTFILESIZE"):
             ctx.emit("history-clear", f"turns shell history off (unset {arg.text})")

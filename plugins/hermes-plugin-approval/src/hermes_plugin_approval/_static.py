@@ -33,6 +33,7 @@ DECODERS = frozenset({"base64", "base32", "basenc", "xxd", "openssl", "rev", "tr
 
 
 def text_stream(data: bytes | str, source: str) -> Stream:
+    """A stream of known text (capped)."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return Stream(kind="text", data=data[:_MAX_BYTES], source=source)
@@ -58,6 +59,7 @@ def _escapes(text: str, *, stop_at_c: bool = True) -> str:
 
 
 def echo(inv: Invocation) -> Stream:
+    """``echo [-neE] WORDS``."""
     args = list(inv.args)
     interpret, newline = False, True
     while args and re.fullmatch(r"-[neE]+", args[0].text):
@@ -73,6 +75,7 @@ def echo(inv: Invocation) -> Stream:
 
 
 def printf(inv: Invocation) -> Stream:
+    """``printf FORMAT ARGS`` (``%s``, ``%b``, ``%d``, ``%c``, escapes)."""
     args = [a for a in inv.args]
     if args and args[0].text == "-v":
         return Stream(kind="empty", source="printf")
@@ -87,6 +90,7 @@ def printf(inv: Invocation) -> Stream:
         used = 0
 
         def spec(m: re.Match[str]) -> str:
+            """One conversion of the format."""
             nonlocal used
             conv = m.group(2)
             if conv == "%":
@@ -121,6 +125,7 @@ def _input(inv: Invocation, stdin: Stream | None, operands: list[Arg]) -> Stream
 
 
 def cat(inv: Invocation, stdin: Stream | None) -> Stream:
+    """``cat``: its files (when known) or standard input."""
     files = [a for a in inv.args if not (a.text.startswith("-") and a.text != "-")]
     if not files:
         return stdin or Stream(kind="unknown", source="cat")
@@ -131,10 +136,6 @@ def cat(inv: Invocation, stdin: Stream | None) -> Stream:
         if any(p.kind == kind for p in parts):
             return Stream(kind=kind, source=next(p.source for p in parts if p.kind == kind))  # type: ignore[arg-type]
     return Stream(kind="unknown", source="cat")
-
-
-def _decoded(data: bytes, source: str) -> Stream:
-    return text_stream(data, source)
 
 
 def decode(inv: Invocation, stdin: Stream | None) -> Stream:
@@ -198,7 +199,7 @@ def decode(inv: Invocation, stdin: Stream | None) -> Stream:
             return Stream(kind="decoded", source=source)
     except (ValueError, binascii.Error, zlib.error, OSError, lzma.LZMAError, EOFError):
         return Stream(kind="decoded", source=source)
-    return _decoded(out, source)
+    return text_stream(out, source)
 
 
 def _tr_set(spec: str) -> str:
@@ -245,6 +246,7 @@ def _attach(arg: Arg, open_file: Callable[[Arg], Stream | None]) -> Arg:
 
 
 def fetch(inv: Invocation) -> Stream:
+    """Downloaders: their output is remote."""
     url = next((a.text for a in inv.args if "://" in a.text or re.match(r"^[\w.-]+\.[a-z]{2,}/", a.text)), "")
     return Stream(kind="remote", source=f"{inv.name} {url}".strip())
 

@@ -534,4 +534,5 @@ def _arg(field: list[_Piece], raw: str) -> Arg:
     glob = any(not p.flags & _QUOTED and any(ch in p.text for ch in "*?[") for p in field)
     taint = next((p.taint for p in field if p.taint), None)
     stream = next((p.stream for p in field if p.stream is not None), None)
-    return Arg(text=text, raw=raw, dynamic=dynamic, glob=glob, bare=bare, taint=taint, stream=stream)  # type: ignore[arg-type]
+    return Arg(text=text, raw=raw, dynamic=dynamic, glob=glob, bare=bare,
+               taint=taint, stream=stream)  # type: ignore[arg-type]
