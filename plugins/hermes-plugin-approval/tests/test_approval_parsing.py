@@ -240,6 +240,8 @@ def test_static_output() -> None:
     ("python", "os.system('r' 'm' + ' -rf /')", "shell", "rm -rf /"),
     ("python", "import shutil; shutil.rmtree(os.path.expanduser('~'))", "delete", "~"),
     ("python", "open('/etc/passwd', 'w')", "write", "/etc/passwd"),
+    ("python", "from pathlib import Path; Path('/etc/shadow').write_text('')", "write", "/etc/shadow"),
+    ("python", "import pathlib; pathlib.Path('/boot/grub/grub.cfg').unlink()", "delete", "/boot/grub/grub.cfg"),
     ("python", "import os\nwhile True: os.fork()", "forkbomb", ""),
     ("perl", 'system("rm -rf /")', "shell", "rm -rf /"),
     ("perl", "`rm -rf ~`", "shell", "rm -rf ~"),

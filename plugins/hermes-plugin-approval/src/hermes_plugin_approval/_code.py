@@ -59,7 +59,8 @@ _CHARCODES = re.compile(r"(?:map\(\s*chr\s*,\s*[\[(]|fromCharCode\(|chr\(\w+\)\s
 _PERL_CHR = re.compile(r"(?:chr\(\s*\d+\s*\)\s*\.?\s*){3,}")
 _B64_LITERAL = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
 _HEX_LITERAL = re.compile(r"^(?:[0-9a-fA-F]{2}){6,}$")
-_PATH_METHOD = re.compile(r"\s*\)\s*\.\s*(unlink|rmdir|write_text|write_bytes|open\(\s*['\"]([wa])")
+_PATH_METHOD = re.compile(r"\s*\)(?:\s*\.\s*(?:expanduser|resolve|absolute)\(\))*\s*\.\s*"
+                          r"(unlink|rmdir|write_text|write_bytes|open\(\s*['\"]([wa]))")
 _IDENTIFIER = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT: dict[str, re.Pattern[str]] = {
     "perl": re.compile(r"(?:my\s+|our\s+|local\s+)?\$([A-Za-z_]\w*)\s*=(?!=)"),
@@ -374,7 +375,7 @@ class _Reader:
                                           recursive=recursive, call=m.group()))
         for m in re.finditer(r"Path\(\s*", code):
             value, dynamic, end = self.expression(m.end())
-            tail = _PATH_METHOD.match(code[end:end + 40])
+            tail = _PATH_METHOD.match(code[end:end + 80])
             if value is None or tail is None:
                 continue
             if tail.group(1) in ("unlink", "rmdir"):
