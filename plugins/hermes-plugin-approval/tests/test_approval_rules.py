@@ -119,3 +119,9 @@ def test_internal_errors_fail_closed(monkeypatch: pytest.MonkeyPatch, scan) -> N
     result = scan("ls")
     assert Verdict(result.verdict) == Verdict.ASK
     assert "could not be analyzed (ValueError: boom)" in result.findings[0].message
+
+
+def test_findings_per_rule_are_capped(scan) -> None:
+    result = scan("rm -rf " + " ".join(f"dir{k}" for k in range(100)))
+    assert len(result.findings) == 5
+    assert {f.rule for f in result.findings} == {"recursive-delete"}

@@ -18,6 +18,7 @@ from .rules import RULES_BY_ID
 WriteMode = Literal["overwrite", "append", "edit", "delete"]
 
 _EXCERPT = 200
+MAX_PER_RULE = 5
 _SCOPE_RULE = {"root": "delete-root", "system": "delete-system-dir", "home": "delete-home"}
 _VERB = {"overwrite": "overwrites", "append": "appends to", "edit": "edits in place", "delete": "deletes"}
 #: Under a recursive delete, the classes of folders worth their own finding (deleting
@@ -32,13 +33,17 @@ class Findings:
     def __init__(self) -> None:
         self.items: list[Finding] = []
         self._seen: set[tuple[str, str]] = set()
+        self._per_rule: dict[str, int] = {}
 
     def add(self, rule_id: str, message: str, excerpt: str = "") -> None:
-        """Record a finding for ``rule_id`` (once per rule and message)."""
+        """Record a finding for ``rule_id`` (once per rule and message, and at most
+        ``MAX_PER_RULE`` per rule: the verdict is the same, and the approval prompt stays
+        readable when a command touches hundreds of paths)."""
         key = (rule_id, message)
-        if key in self._seen:
+        if key in self._seen or self._per_rule.get(rule_id, 0) >= MAX_PER_RULE:
             return
         self._seen.add(key)
+        self._per_rule[rule_id] = self._per_rule.get(rule_id, 0) + 1
         rule = RULES_BY_ID[rule_id]
         excerpt = " ".join(excerpt.split())
         if len(excerpt) > _EXCERPT:
