@@ -34,7 +34,21 @@ CLEAN = (
 
 @pytest.fixture
 def host(make_host):  # noqa: ANN001, ANN201
-    return make_host(plugins={"injection-scanner": injection_plugin, "secret-redaction": redaction_plugin})
+    yield make_host(plugins={"injection-scanner": injection_plugin, "secret-redaction": redaction_plugin})
+    # A session start attaches the redacting log filter to the process-wide "hermes"
+    # loggers; take it off again so later tests see their log records as written.
+    import logging
+
+    from hermes_plugin_secret_redaction.logfilter import RedactingFilter
+
+    loggers = [logging.getLogger("hermes")] + [
+        obj for name, obj in logging.Logger.manager.loggerDict.items()
+        if name.startswith("hermes.") and isinstance(obj, logging.Logger)
+    ]
+    for logger in loggers:
+        for target in [logger, *logger.handlers]:
+            for flt in [f for f in target.filters if isinstance(f, RedactingFilter)]:
+                target.removeFilter(flt)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ that every match contains.
 
 from __future__ import annotations
 
-from ._rule import BLOCK, WARN, Rule, alt
+from ._rule import BLOCK, Rule, alt
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary

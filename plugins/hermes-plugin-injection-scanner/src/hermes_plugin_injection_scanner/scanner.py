@@ -50,13 +50,14 @@ _IMPERATIVE_RE = re.compile(
     r"remember to|assistant|ai model|language model|when summari[sz]ing|summari[sz]ers?|in your summary|claim that|"
     r"state that|say that|tell the user)\b"
 )
+# Hidden text that *talks to* an AI (a vocative, a modal aimed at it, "if you are an AI",
+# "when summarizing"), not hidden text that merely names one (a hidden "AI Assistant" menu).
 _AI_ADDRESS_RE = re.compile(
-    r"\b(?:ai|a\.i\.|llm|llms|assistant|assistants|model|language model|chatbot|bot|agent|agents|claude|chatgpt|gpt|copilot|"
-    r"gemini|hermes|summari[sz]ing|summari[sz]ers?|when you summari[sz]e)\b"
-)
-_CODEISH_RE = re.compile(
-    r"https?://|/bin/|\bimport\s|\bcurl\b|\bwget\b|\bsh\s+-c|\beval\b|\bexec\b|powershell|\brm\s+-|\bchmod\b|\bssh\b|"
-    r"\btoken\b|\bpassword\b|\bsubprocess\b|\bsocket\b"
+    r"\b(?:ai|a\.i\.|llm|assistant|model|language model|chatbot|bot|agent|claude|chatgpt|gpt|copilot|gemini|hermes)s?"
+    r"\s*[:,](?!\S)|\b(?:ai|llm|assistant|model|agent|bot|summari[sz]er)s?\s+(?:must|should|will|needs? to|is (?:required|"
+    r"instructed|asked) to)\b|\bif you(?:'re| are) an? (?:ai|llm|language model|assistant|bot|agent|model)\b|"
+    r"\bwhen (?:you(?:'re| are)? )?summari[sz]|\bin your summary\b|\b(?:to|for) (?:any|the|all) (?:ai|llm|assistant|model|"
+    r"agent|summari[sz]er)s?\b"
 )
 _SOFT_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
 _ZW_AS_SPACE_RE = re.compile("[\u200b\u2060\ufeff\u180e]")
