@@ -59,6 +59,10 @@ _AI_ADDRESS_RE = re.compile(
     r"\bwhen (?:you(?:'re| are)? )?summari[sz]|\bin your summary\b|\b(?:to|for) (?:any|the|all) (?:ai|llm|assistant|model|"
     r"agent|summari[sz]er)s?\b"
 )
+_CODEISH_RE = re.compile(
+    r"https?://|/bin/|\bimport\s|\bcurl\b|\bwget\b|\bsh\s+-c|\beval\b|\bexec\b|powershell|\brm\s+-|\bchmod\b|\bssh\b|"
+    r"\btoken\b|\bpassword\b|\bsubprocess\b|\bsocket\b"
+)
 _SOFT_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
 _ZW_AS_SPACE_RE = re.compile("[\u200b\u2060\ufeff\u180e]")
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
