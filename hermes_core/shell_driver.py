@@ -112,9 +112,13 @@ class _Job:
     token: str
     files: BackgroundFiles
     pid: int
-    started: float
+    cwd: str | None
+    started_at: float = field(default_factory=time.time)
+    ended_at: float | None = None
     exit_code: int | None = None
     running: bool = True
+    killed: bool = False
+    log_size: int = 0
 
 
 @dataclass
@@ -434,14 +438,14 @@ class PersistentShell:
 
     def start_background(self, command: str, *, workdir: str | None = None) -> str:
         """Start ``command`` in the background; returns its id."""
-        job_id = f"bg{next(self._job_ids)}"
+        job_id = f"proc_{next(self._job_ids)}"
         token = new_token()
         files = BackgroundFiles(f"{self._jobs_root}/{job_id}")
         result = self.run(background_command(command, files, token, workdir=workdir), timeout=self.side_timeout)
         lines = [line for line in result.output.strip().splitlines() if line.strip()]
         if result.exit_code != 0 or not lines or not lines[-1].strip().isdigit():
             raise HermesError(f"could not start the background process: {result.output.strip() or result.exit_code}")
-        job = _Job(id=job_id, command=command, token=token, files=files, pid=int(lines[-1]), started=time.time())
+        job = _Job(id=job_id, command=command, token=token, files=files, pid=int(lines[-1]), cwd=workdir or self._cwd)
         self._jobs[job_id] = job
         return job_id
 
@@ -453,37 +457,53 @@ class PersistentShell:
         return job
 
     def poll(self, process_id: str) -> dict[str, Any]:
-        """``{"id", "running", "exit_code", "pid", "command"}`` for a background process."""
+        """The state of a background process: ``id``, ``command``, ``pid``, ``running``,
+        ``status`` (running, exited, killed), ``exit_code``, ``started_at``, ``duration``,
+        ``cwd`` and ``log_size``."""
         job = self._job(process_id)
-        if job.running:
-            self._refresh(job)
+        self._refresh(job)
         return self._describe(job)
 
     def _refresh(self, job: _Job) -> None:
+        if not job.running:
+            return
         q = _sh_quote
         script = (
+            f"wc -c < {q(job.files.log)} 2>/dev/null || echo 0\n"
             f"if [ -f {q(job.files.exit)} ]; then echo \"exit $(cat {q(job.files.exit)})\"; exit 0; fi\n"
             f"if IFS= read -r l < /proc/{job.pid}/stat 2>/dev/null; then r=${{l##*) }}; st=${{r%% *}};\n"
             f"  case \"$st\" in Z|X|x) echo gone ;; *) echo running ;; esac\nelse echo gone; fi\n"
         )
-        answer = self._side(script).output.strip().splitlines()
-        state = answer[-1] if answer else "unknown"
+        answer = [line.strip() for line in self._side(script).output.splitlines() if line.strip()]
+        if len(answer) < 2:
+            return  # the side channel failed: nothing new is known
+        if answer[0].isdigit():
+            job.log_size = int(answer[0])
+        state = answer[-1]
         if state.startswith("exit "):
-            job.running = False
             try:
                 job.exit_code = int(state.split()[1])
             except (IndexError, ValueError):
                 job.exit_code = None
-        elif state == "gone":
+        if state.startswith("exit ") or state == "gone":
             job.running = False
+            job.ended_at = time.time()
 
     @staticmethod
     def _describe(job: _Job) -> dict[str, Any]:
-        return {"id": job.id, "running": job.running, "exit_code": job.exit_code, "pid": job.pid,
-                "command": job.command, "started": job.started}
+        status = "running" if job.running else "killed" if job.killed else "exited"
+        end = job.ended_at or time.time()
+        return {
+            "id": job.id, "command": job.command, "pid": job.pid, "running": job.running, "status": status,
+            "exit_code": None if job.running else job.exit_code, "started_at": job.started_at,
+            "duration": round(end - job.started_at, 3), "cwd": job.cwd, "log_size": job.log_size,
+        }
 
     def read_log(self, process_id: str, *, offset: int = 0, limit: int | None = None) -> str:
-        """The background process's output from byte ``offset`` (at most ``limit`` bytes)."""
+        """The background process's output from byte ``offset`` (at most ``limit`` bytes).
+
+        Offsets count bytes, as the remote ``tail -c`` does; for ASCII output that is the
+        same as characters."""
         job = self._job(process_id)
         cap = self.protocol.max_chars if limit is None else max(0, int(limit))
         script = f"tail -c +{max(0, int(offset)) + 1} {_sh_quote(job.files.log)} 2>/dev/null | head -c {cap}"
@@ -492,8 +512,7 @@ class PersistentShell:
     def write_stdin(self, process_id: str, data: str) -> None:
         """Send ``data`` to the background process's stdin."""
         job = self._job(process_id)
-        if job.running:
-            self._refresh(job)
+        self._refresh(job)
         if not job.running:
             raise HermesError(f"background process '{process_id}' has ended; it takes no more input")
         # `1<>` opens the FIFO without blocking even if the reader has just gone.
@@ -505,6 +524,10 @@ class PersistentShell:
     def kill(self, process_id: str) -> None:
         """Stop a background process and everything it started (TERM, then KILL)."""
         job = self._job(process_id)
+        self._refresh(job)
+        if not job.running:
+            return
+        job.killed = True
         self._kill_job(job, "TERM")
         deadline = time.monotonic() + _GRACE
         while time.monotonic() < deadline:
@@ -521,8 +544,7 @@ class PersistentShell:
     def list_processes(self) -> list[dict[str, Any]]:
         """Every background process this session started, running or not."""
         for job in self._jobs.values():
-            if job.running:
-                self._refresh(job)
+            self._refresh(job)
         return [self._describe(job) for job in self._jobs.values()]
 
     # -- closing --------------------------------------------------------------------------
