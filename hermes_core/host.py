@@ -85,6 +85,19 @@ _KIND_LABEL = {
 }
 
 
+def _takes_argument(func: Any) -> bool:
+    """Whether an availability check wants the host (``check(host)``) or nothing."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return bool(parameters) and parameters[0].kind in (
+        inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD
+    ) and parameters[0].default is inspect.Parameter.empty
+
+
 class Host:
     """Owns one plugin manager, the config, the registries and the problem log.
 
@@ -514,7 +527,7 @@ class Host:
         if check is None:
             return Availability()
         try:
-            return Availability.coerce(check())
+            return Availability.coerce(check(self) if _takes_argument(check) else check())
         except Exception as exc:
             return Availability(available=False, reason=f"availability check failed: {describe_exception(exc)}")
 

@@ -256,8 +256,9 @@ class ToolSpec(_Spec):
     :class:`~hermes_core.errors.ToolError` reports a failure to the model.
 
     ``parameters`` is the JSON schema of the arguments. ``parallel_safe`` says calls may
-    run concurrently with other parallel-safe calls. ``check_available()`` returns a bool,
-    a reason string (meaning unavailable) or an :class:`Availability`. ``command_arg``
+    run concurrently with other parallel-safe calls. ``check_available()``, or
+    ``check_available(host)`` to consult config, returns a bool, a reason string (meaning
+    unavailable) or an :class:`Availability`. ``command_arg``
     names an argument holding a shell command, which the kernel passes to the command
     scanners before the call. ``progress_arg`` names the argument shown in progress lines.
     """
@@ -268,7 +269,7 @@ class ToolSpec(_Spec):
     )
     toolset: str = "core"
     parallel_safe: bool = False
-    check_available: Callable[[], Any] | None = None
+    check_available: Callable[..., Any] | None = None
     requires_env: list[str] = Field(default_factory=list)
     command_arg: str | None = None
     progress_arg: str | None = None
@@ -311,14 +312,14 @@ class TerminalBackendSpec(_Spec):
     """A place commands run. ``factory(settings: TerminalSettings) -> TerminalBackend``."""
 
     factory: Callable[..., Any]
-    check_available: Callable[[], Any] | None = None
+    check_available: Callable[..., Any] | None = None
 
 
 class MemoryProviderSpec(_Spec):
     """A memory backend. ``factory(settings: dict, hermes_home: Path) -> MemoryProvider``."""
 
     factory: Callable[..., Any]
-    check_available: Callable[[], Any] | None = None
+    check_available: Callable[..., Any] | None = None
     requires_env: list[str] = Field(default_factory=list)
 
 
@@ -330,7 +331,7 @@ class GatewaySpec(_Spec):
 
     factory: Callable[..., Any]
     requires_env: list[str] = Field(default_factory=list)
-    check_available: Callable[[], Any] | None = None
+    check_available: Callable[..., Any] | None = None
 
 
 ScanTarget = Literal[

@@ -272,3 +272,17 @@ def test_plugins_without_hooks_can_coexist(host):
     host.register(types.ModuleType("empty_two"))
     assert host.problems == []
     assert host.plugins["empty_two"].loaded
+
+
+def test_availability_checks_may_look_at_the_host(make_host):
+    class Plugin:
+        @hookimpl
+        def hermes_tools(self):
+            yield ToolSpec(name="needs_config", description="x", handler=lambda a, c: "",
+                           check_available=lambda host: host.config.agent.max_iterations > 10 or "budget too small")
+            yield ToolSpec(name="plain", description="x", handler=lambda a, c: "", check_available=lambda: True)
+
+    roomy = make_host(plugins=[Plugin()])
+    assert [t.name for t in roomy.active_tools()] == ["needs_config", "plain"]
+    tight = make_host(plugins=[Plugin()], config={"agent": {"max_iterations": 5}})
+    assert tight.availability(tight.tools()["needs_config"]).reason == "budget too small"

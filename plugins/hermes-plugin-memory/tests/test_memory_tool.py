@@ -252,3 +252,13 @@ def test_a_failing_session_store_loses_nothing(memory_host):
     result, data = run(host, action="remove", target="memory", old_text="Old")
     assert data["success"] and "note" in data
     assert [r.text for r in read_records(user_files(host.home, "local").archive)] == ["Old fact."]
+
+
+def test_tool_is_offered_only_while_builtin_is_active(make_host):
+    import hermes_plugin_memory
+
+    active = make_host(plugins={"memory": hermes_plugin_memory})
+    assert "memory" in [t.name for t in active.active_tools()]
+    inactive = make_host(plugins={"memory": hermes_plugin_memory}, config={"memory": {"providers": []}})
+    assert "memory" not in [t.name for t in inactive.active_tools()]
+    assert "not in memory.providers" in inactive.availability(inactive.tools()["memory"]).reason

@@ -50,7 +50,15 @@ def hermes_tools():  # noqa: ANN201 - registry hook
         handler=_memory_tool,
         toolset="memory",
         progress_arg="content",
+        check_available=_builtin_active,
     )
+
+
+def _builtin_active(host):  # noqa: ANN001, ANN202 - an availability check
+    """The tool is offered only while the built-in provider is active."""
+    if "builtin" in host.config.memory.providers:
+        return True
+    return "the built-in memory provider is not in memory.providers"
 
 
 @hookimpl
