@@ -14,7 +14,9 @@ import time
 import pytest
 
 from hermes_core.types import Message, SessionRecord, ToolCall
-from hermes_plugin_sessions._schema import APPLICATION_ID, SCHEMA_VERSION, SchemaError
+from hermes_plugin_sessions import _ops
+from hermes_plugin_sessions._schema import APPLICATION_ID, SCHEMA_VERSION, scope_word
+from hermes_plugin_sessions.errors import SchemaError
 from hermes_plugin_sessions._worker import StoreError
 from hermes_plugin_sessions.settings import SqliteSettings
 from hermes_plugin_sessions.store import SqliteSessionStore, open_store
@@ -383,3 +385,39 @@ def test_processes_write_at_once_and_a_crash_loses_nothing_committed(db):
         assert [m.content for m in messages if m.content.startswith(name + " ")] == [f"{name} {i}" for i in range(150)]
     assert len(asyncio.run(store.search("three", "alice", limit=1000))) == 150
     store.close()
+
+
+async def test_search_for_one_user_among_many(store):
+    # 40 users whose sessions interleave: one user's messages are spread thin over the
+    # index; the store intersects the query with the user's scope word.
+    users = [f"user{u}" for u in range(40)]
+    for round_ in range(3):
+        for user in users:
+            sid = f"{user}-{round_}"
+            await store.create_session(record(sid, user=user))
+            await store.append_messages(sid, [
+                Message(role="user", content=f"deploy the gizmo service {user} round {round_}"),
+                Message(role="assistant", content="ok"),
+            ])
+    for user in ("user0", "user17", "user39"):
+        hits = await store.search("gizmo", user, limit=10)
+        assert sorted(h.session_id for h in hits) == [f"{user}-{r}" for r in range(3)]
+        newest = await store.search("gizmo", user, limit=10, sort="newest")
+        assert [h.session_id for h in newest] == [f"{user}-{r}" for r in (2, 1, 0)]
+        oldest = await store.search("giz*", user, limit=1, sort="oldest")
+        assert [h.session_id for h in oldest] == [f"{user}-0"]
+    assert await store.search("gizmo", "nobody") == []
+    assert await store._worker.run(_ops._is_small, "user17") is True
+    # A user's words never match another user's scope word.
+    assert await store.search(scope_word("user3"), "user17") == []
+    await store.aclose()
+
+
+async def test_a_sessions_user_cannot_change_under_the_index(store, db):
+    await store.create_session(record("s1"))
+    await store.append_messages("s1", [Message(role="user", content="mine")])
+    await store.aclose()
+    conn = raw(db)
+    with pytest.raises(sqlite3.IntegrityError, match="cannot change"):
+        conn.execute("UPDATE sessions SET user_id = 'mallory' WHERE id = 's1'")
+    conn.close()

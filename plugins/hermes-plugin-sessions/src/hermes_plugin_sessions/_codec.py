@@ -114,6 +114,18 @@ def row_session(row: Sequence[Any] | sqlite3.Row, offset: int = 0) -> SessionRec
     )
 
 
+def tools_text(tool_calls: str | None) -> str:
+    """The indexed text of a tool_calls column, as the index's triggers build it:
+    ``name arguments`` per call, JSON escapes for newlines and tabs turned into spaces."""
+    if not tool_calls:
+        return ""
+    parts = []
+    for call in json.loads(tool_calls):
+        arguments = str(call.get("arguments", "")).replace("\\n", " ").replace("\\t", " ").replace("\\r", " ")
+        parts.append(f"{call.get('name', '')} {arguments}")
+    return "\n".join(parts)
+
+
 #: Fields ``update_session`` accepts, and the columns they map to.
 UPDATABLE = ("title", "ended_at", "end_reason", "model", "chat_id", "parent_id", "platform", "usage", "started_at")
 

@@ -17,7 +17,9 @@ from typing import Any
 from hermes_core.types import Message, SearchHit, SessionRecord, StoredMessage
 
 from . import _codec as codec
-from ._schema import FTS_TABLE, INSERT_TRIGGERS
+from ._fts import Query
+from ._schema import FTS_TABLE, INSERT_TRIGGERS, scope_word
+from ._snippet import snippet
 from .records import ImportReport, MessageWindow, SessionSummary, StoreStats
 
 _INSERT_MESSAGE = (
@@ -29,9 +31,10 @@ _INSERT_SESSION = (
     "end_reason, prompt_tokens, completion_tokens, cached_tokens, requests, cost) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-#: bm25 weights of the indexed columns: message text, then tool names and arguments.
-_BM25 = f"bm25({FTS_TABLE}, 1.0, 0.75)"
-SNIPPET_TOKENS = 24
+#: bm25 weights of the indexed columns: message text, tool names and arguments, scope.
+_BM25 = f"bm25({FTS_TABLE}, 1.0, 0.75, 0.0)"
+#: Words in a snippet.
+SNIPPET_WORDS = 24
 
 
 @contextmanager
@@ -98,17 +101,15 @@ def get_session(conn: sqlite3.Connection, session_id: str) -> SessionRecord | No
 
 def resolve_id(conn: sqlite3.Connection, prefix: str, user_id: str | None = None) -> str | None:
     """The session whose id is ``prefix``, or the only one starting with it."""
-    if get_session(conn, prefix) is not None:
-        record = get_session(conn, prefix)
-        return prefix if record and (user_id is None or record.user_id == user_id) else None
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    sql = "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'"
-    params: list[Any] = [escaped + "%"]
+    sql = "SELECT id FROM sessions WHERE id >= ? AND id < ?"
+    params: list[Any] = [prefix, prefix + "\U0010ffff"]  # a range the id index answers
     if user_id is not None:
         sql += " AND user_id = ?"
         params.append(user_id)
-    rows = conn.execute(sql + " LIMIT 2", params).fetchall()
-    return rows[0][0] if len(rows) == 1 else None
+    rows = [r[0] for r in conn.execute(sql + " ORDER BY id LIMIT 2", params).fetchall()]
+    if prefix in rows:
+        return prefix
+    return rows[0] if len(rows) == 1 else None
 
 
 def list_sessions(
@@ -298,7 +299,7 @@ def message_window(
 
 def search(
     conn: sqlite3.Connection,
-    match: str,
+    query: Query,
     user_id: str | None,
     *,
     limit: int,
@@ -306,70 +307,97 @@ def search(
     roles: Sequence[str] = (),
     sort: str = "relevance",
     context: int = 1,
-    candidates: int = 2000,
+    candidates: int = 1000,
     per_session: int | None = None,
 ) -> list[SearchHit]:
-    """Full-text search. ``match`` is an FTS5 expression (see ``_fts.to_match``).
+    """Full-text search for a parsed query (see ``_fts.parse``).
 
-    For relevance, the newest ``candidates`` matches are ranked by bm25: a common word
-    matching half a million messages costs the same as a rare one, and recent
-    conversations win ties, which is what "what did we say about X" usually means.
+    Relevance ranks the newest ``candidates`` matches by bm25: a common word matching
+    half a million messages costs the same as a rare one, and recent conversations win
+    ties, which is what "what did we say about X" usually means. A query with a
+    ``prefix*`` lists the newest matches first instead: bm25 would expand the prefix a
+    second time to weigh it, doubling the cost of the slowest kind of query.
     """
-    clauses = [f"{FTS_TABLE} MATCH ?"]
-    params: list[Any] = [match]
-    if user_id is not None:
-        clauses.append("s.user_id = ?")
-        params.append(user_id)
-    if exclude:
-        clauses.append(f"s.id NOT IN ({_marks(exclude)})")
-        params.extend(exclude)
-    if roles:
-        clauses.append(f"m.role IN ({_marks(roles)})")
-        params.extend(roles)
-    score = _BM25 if sort == "relevance" else "0.0"
-    order = "ASC" if sort == "oldest" else "DESC"
-    wanted = candidates if sort == "relevance" else limit * (per_session and 8 or 1) + 16
-    # CROSS JOIN fixes the join order: walk the index newest-first, then look rows up.
-    sql = f"""
-        SELECT f.rowid, m.session_pk, {score}
-        FROM {FTS_TABLE} AS f CROSS JOIN messages AS m CROSS JOIN sessions AS s
-        WHERE m.id = f.rowid AND s.pk = m.session_pk AND {' AND '.join(clauses)}
-        ORDER BY f.rowid {order} LIMIT ?"""
     with snapshot(conn):
-        rows = conn.execute(sql, (*params, wanted)).fetchall()
-        if sort == "relevance":
+        # A word equal to another user's scope word matches only that user's messages,
+        # which the user filter drops: no column filter is needed (it would cost a third).
+        match = query.match
+        if user_id is not None and _is_small(conn, user_id):
+            match = f'scope : "{scope_word(user_id)}" AND ({match})'
+        clauses = [f"{FTS_TABLE} MATCH ?"]
+        params: list[Any] = [match]
+        if user_id is not None:
+            clauses.append("s.user_id = ?")  # also when scoped: the scope word is a shortcut, this is the rule
+            params.append(user_id)
+        if exclude:
+            clauses.append(f"s.id NOT IN ({_marks(exclude)})")
+            params.extend(exclude)
+        if roles:
+            clauses.append(f"m.role IN ({_marks(roles)})")
+            params.extend(roles)
+        ranked = sort == "relevance" and not query.has_prefix
+        order = "ASC" if sort == "oldest" else "DESC"
+        wanted = candidates if ranked else limit * (8 if per_session else 1) + 16
+        # CROSS JOIN fixes the join order: walk the index newest-first, then look rows up.
+        rows = conn.execute(
+            f"""SELECT f.rowid, m.session_pk, {_BM25 if ranked else "0.0"}
+                FROM {FTS_TABLE} AS f CROSS JOIN messages AS m CROSS JOIN sessions AS s
+                WHERE m.id = f.rowid AND s.pk = m.session_pk AND {' AND '.join(clauses)}
+                ORDER BY f.rowid {order} LIMIT ?""",
+            (*params, wanted),
+        ).fetchall()
+        if ranked:
             rows.sort(key=lambda r: (r[2], -r[0]))
-        picked: list[tuple[int, int, float]] = []
+        picked: list[tuple[int, float]] = []
         per: dict[int, int] = {}
         for rowid, session_pk, rank in rows:
             if per_session is not None and per.get(session_pk, 0) >= per_session:
                 continue
             per[session_pk] = per.get(session_pk, 0) + 1
-            picked.append((rowid, session_pk, rank))
+            picked.append((rowid, -rank))
             if len(picked) >= limit:
                 break
-        return [_hit(conn, match, rowid, -rank, context) for rowid, _pk, rank in picked]
+        return [_hit(conn, query, rowid, score, context) for rowid, score in picked]
 
 
-def _hit(conn: sqlite3.Connection, match: str, rowid: int, score: float, context: int) -> SearchHit:
-    snippet = conn.execute(
-        f"SELECT snippet({FTS_TABLE}, -1, '**', '**', ' … ', {SNIPPET_TOKENS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH ? AND rowid = ?",
-        (match, rowid),
-    ).fetchone()
+#: A user holding at most this share of the messages (and this many sessions) is
+#: searched through their scope word.
+_SMALL_SHARE = 0.2
+_SMALL_SESSIONS = 5000
+
+
+def _is_small(conn: sqlite3.Connection, user_id: str) -> bool:
+    """Whether ``user_id`` holds a small share of the messages.
+
+    Walking the newest matches and dropping other users' costs little for the main user
+    of a store, and a lot for one gateway user among thousands: for them the query is
+    intersected with their scope word, so FTS5 skips everyone else's messages. (For the
+    main user the scope word would be the longest list in the index: intersecting with
+    it, and bm25 weighing it, would cost more than it saves.)
+    """
+    sessions = conn.execute("SELECT count(*) FROM sessions WHERE user_id = ?", (user_id,)).fetchone()[0]
+    if sessions > _SMALL_SESSIONS:
+        return False
+    mine = conn.execute("SELECT coalesce(sum(message_count), 0) FROM sessions WHERE user_id = ?", (user_id,)).fetchone()[0]
+    total = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+    return mine <= total * _SMALL_SHARE
+
+
+def _hit(conn: sqlite3.Connection, query: Query, rowid: int, score: float, context: int) -> SearchHit:
     row = conn.execute(
-        "SELECT m.session_pk, m.seq, m.role, m.created_at, s.id, s.title "
+        "SELECT m.session_pk, m.seq, m.role, m.created_at, m.content, m.tool_calls, s.id, s.title "
         "FROM messages AS m JOIN sessions AS s ON s.pk = m.session_pk WHERE m.id = ?",
         (rowid,),
     ).fetchone()
-    session_pk, seq, role, created_at, session_id, title = row
+    session_pk, seq, role, created_at, content, tool_calls, session_id, title = row
     around = conn.execute(
         f"SELECT {codec.MESSAGE_SELECT} FROM messages WHERE session_pk = ? AND seq BETWEEN ? AND ? "
         "AND role != 'system' ORDER BY seq",
         (session_pk, seq - context, seq + context),
-    ).fetchall() if context >= 0 else []
+    ).fetchall()
     return SearchHit(
-        session_id=session_id, message_id=rowid, role=role, snippet=(snippet[0] if snippet else "") or "",
+        session_id=session_id, message_id=rowid, role=role,
+        snippet=snippet([content or "", codec.tools_text(tool_calls)], query, SNIPPET_WORDS),
         score=score, created_at=created_at, session_title=title,
         context=[codec.row_message(r) for r in around],
     )
@@ -406,8 +434,8 @@ def import_sessions(
             report.sessions += 1
             report.messages += len(messages)
         conn.execute(
-            f"INSERT INTO {FTS_TABLE}(rowid, content, tools) SELECT id, content, tools FROM messages_fts_source "
-            "WHERE id >= ?",
+            f"INSERT INTO {FTS_TABLE}(rowid, content, tools, scope) "
+            "SELECT id, content, tools, scope FROM messages_fts_source WHERE id >= ?",
             (first_id,),
         )
         for statement in INSERT_TRIGGERS.values():
@@ -486,4 +514,6 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
     own ``rebuild`` cannot read the content view (see :func:`integrity`), hence by hand."""
     with write(conn):
         conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-        conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, content, tools) SELECT id, content, tools FROM messages_fts_source")
+        conn.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, content, tools, scope) SELECT id, content, tools, scope FROM messages_fts_source"
+        )

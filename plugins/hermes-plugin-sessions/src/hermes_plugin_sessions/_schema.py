@@ -3,15 +3,18 @@
 Two tables and one full-text index:
 
 * ``sessions``: one row per conversation, keyed by an integer ``pk`` so that messages
-  refer to their session with a 1-3 byte integer rather than the 24-character id;
+  refer to their session with a 1-3 byte integer rather than the 24-character id; the
+  message count is kept by triggers;
 * ``messages``: one row per message, small columns first so that reading a message's
   role or time never touches the overflow pages of a long tool output;
 * ``messages_fts``: an FTS5 index with *external content*: it stores only the index, and
   reads text back from the view ``messages_fts_source`` when it needs it (snippets), so no
   text is kept twice. It covers message text and, for tool calls, the tool's name and its
   arguments (JSON string escapes turned into spaces so ``\\n`` does not glue words); never
-  system prompts. Triggers keep it in sync, whoever writes: this plugin, another process,
-  or someone with the ``sqlite3`` shell.
+  system prompts. A third column holds one *scope* word per message naming its user
+  (``u`` and the user id in hex): a search for a user with few messages intersects with
+  that word instead of walking every user's matches. Triggers keep the index in sync,
+  whoever writes: this plugin, another process, or someone with the ``sqlite3`` shell.
 """
 
 from __future__ import annotations
@@ -30,11 +33,23 @@ APPLICATION_ID = 0x48524D53
 
 def _tools_text(row: str) -> str:
     """SQL for the indexed text of a message's tool calls: ``name arguments`` per call."""
+    # The CASE skips the subquery for the messages without tool calls (most of them).
     return (
+        f"CASE WHEN {row}.tool_calls IS NULL THEN NULL ELSE "
         "(SELECT group_concat(json_extract(c.value, '$.name') || ' ' || "
         "replace(replace(replace(json_extract(c.value, '$.arguments'), '\\n', ' '), '\\t', ' '), '\\r', ' '), "
-        f"char(10)) FROM json_each({row}.tool_calls) AS c)"
+        f"char(10)) FROM json_each({row}.tool_calls) AS c) END"
     )
+
+
+def _scope(row: str) -> str:
+    """SQL for the scope word of a message: ``u`` and its session's user id in hex."""
+    return f"(SELECT 'u' || hex(s.user_id) FROM sessions AS s WHERE s.pk = {row}.session_pk)"
+
+
+def scope_word(user_id: str) -> str:
+    """The scope word of ``user_id``'s messages (as :func:`_scope` makes it, folded)."""
+    return "u" + user_id.encode("utf-8").hex()
 
 
 _TABLES = f"""
@@ -77,10 +92,11 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_by_session ON messages(session_pk, seq);
 
 CREATE VIEW messages_fts_source AS
-    SELECT id, content, {_tools_text("messages")} AS tools FROM messages WHERE role != 'system';
+    SELECT id, content, {_tools_text("messages")} AS tools, {_scope("messages")} AS scope
+    FROM messages WHERE role != 'system';
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
-    content, tools,
+    content, tools, scope,
     content='messages_fts_source', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
@@ -91,7 +107,8 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
 INSERT_TRIGGERS = {
     "messages_fts_insert": f"""
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.role != 'system' BEGIN
-    INSERT INTO messages_fts(rowid, content, tools) VALUES (new.id, new.content, {_tools_text("new")});
+    INSERT INTO messages_fts(rowid, content, tools, scope)
+    VALUES (new.id, new.content, {_tools_text("new")}, {_scope("new")});
 END""",
     "messages_count_insert": """
 CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
@@ -101,14 +118,20 @@ END""",
 
 _OTHER_TRIGGERS = f"""
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.role != 'system' BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, content, tools)
-    VALUES ('delete', old.id, old.content, {_tools_text("old")});
+    INSERT INTO messages_fts(messages_fts, rowid, content, tools, scope)
+    VALUES ('delete', old.id, old.content, {_tools_text("old")}, {_scope("old")});
 END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF role, content, tool_calls ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, content, tools)
-    SELECT 'delete', old.id, old.content, {_tools_text("old")} WHERE old.role != 'system';
-    INSERT INTO messages_fts(rowid, content, tools)
-    SELECT new.id, new.content, {_tools_text("new")} WHERE new.role != 'system';
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF session_pk, role, content, tool_calls ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, content, tools, scope)
+    SELECT 'delete', old.id, old.content, {_tools_text("old")}, {_scope("old")} WHERE old.role != 'system';
+    INSERT INTO messages_fts(rowid, content, tools, scope)
+    SELECT new.id, new.content, {_tools_text("new")}, {_scope("new")} WHERE new.role != 'system';
+END;
+-- The index's scope words name each message's user: changing a session's user would
+-- leave them wrong, so it is refused (copy the session instead).
+CREATE TRIGGER sessions_user_fixed BEFORE UPDATE OF user_id ON sessions
+WHEN new.user_id IS NOT old.user_id BEGIN
+    SELECT RAISE(ABORT, 'the user of a saved session cannot change');
 END;
 CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
     UPDATE sessions SET message_count = message_count - 1 WHERE pk = old.session_pk;

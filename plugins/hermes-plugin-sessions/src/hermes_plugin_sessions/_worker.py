@@ -10,12 +10,13 @@ is one transaction, so a retry never applies anything twice.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import queue
 import random
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,12 +41,14 @@ def is_busy(exc: BaseException) -> bool:
 
 
 class DbWorker:
-    """Runs functions ``fn(conn, *args)`` on the store's own thread and connection."""
+    """Runs functions ``fn(conn, *args)`` on the store's own thread and connection,
+    in the order they were submitted. The thread starts on first use."""
 
     def __init__(self, path: Path, settings: SqliteSettings) -> None:
         self.path = path
         self.settings = settings
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermes-sessions-db")
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
         self._closed = False
         self._lock = threading.Lock()
@@ -54,16 +57,52 @@ class DbWorker:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(conn, *args)`` on the worker thread and await its result."""
-        if self._closed:
-            raise StoreError(f"the session store at {self.path} is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call, fn, args)
+        future: asyncio.Future[T] = loop.create_future()
+
+        def done(value: Any, error: BaseException | None) -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, future, value, error)
+            except RuntimeError:  # the loop has closed: nobody is waiting any more
+                pass
+
+        self._submit(fn, args, done)
+        return await future
 
     def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(conn, *args)`` on the worker thread and wait (for code without a loop)."""
-        if self._closed:
-            raise StoreError(f"the session store at {self.path} is closed")
-        return self._executor.submit(self._call, fn, args).result()
+        box: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def done(value: Any, error: BaseException | None) -> None:
+            if error is not None:
+                box.set_exception(error)
+            else:
+                box.set_result(value)
+
+        self._submit(fn, args, done)
+        return box.result()
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any, Any], None]) -> None:
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"the session store at {self.path} is closed")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="hermes-sessions-db", daemon=True)
+                self._thread.start()
+            self._queue.put((fn, args, done))
+
+    def _serve(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                break
+            fn, args, done = item
+            try:
+                value, error = self._call(fn, args), None
+            except BaseException as exc:  # handed to the caller, whatever it is
+                value, error = None, exc
+            done(value, error)
+        self._close_connection()
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -121,16 +160,26 @@ class DbWorker:
             conn.close()
 
     def close(self) -> None:
-        """Close the connection and stop the thread (idempotent, waits for work in flight)."""
+        """Finish the work queued, close the connection and stop the thread (idempotent)."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-        try:
-            self._executor.submit(self._close_connection).result()
-        finally:
-            self._executor.shutdown(wait=True)
+            thread = self._thread
+            if thread is not None:
+                self._queue.put(None)
+        if thread is not None:
+            thread.join()
 
     async def aclose(self) -> None:
         """:meth:`close` without blocking the event loop."""
         await asyncio.to_thread(self.close)
+
+
+def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    if future.done():  # the caller was cancelled; the work itself is done and committed
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)

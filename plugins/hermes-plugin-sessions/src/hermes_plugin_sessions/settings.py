@@ -33,7 +33,7 @@ class SqliteSettings(BaseModel):
         description="seconds between WAL checkpoints made by a background thread (0: SQLite checkpoints on commit)",
     )
     search_candidates: int = Field(
-        2000, ge=10, le=10_000_000,
+        1000, ge=10, le=10_000_000,
         description="how many of the newest matches of a query are ranked by relevance (bounds search time)",
     )
 

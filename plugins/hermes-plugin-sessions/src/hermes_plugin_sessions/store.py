@@ -25,7 +25,7 @@ from hermes_core.types import Message, SearchHit, SessionRecord, StoredMessage
 from . import _codec as codec
 from . import _ops as ops
 from ._checkpoint import Checkpointer
-from ._fts import to_match
+from ._fts import parse
 from ._worker import DbWorker
 from .errors import StoreError
 from .records import ImportReport, MessageWindow, SessionSummary, StoreStats
@@ -114,12 +114,13 @@ class SqliteSessionStore:
         (matches in ``**bold**``) and ``context`` messages on each side.
 
         ``query`` takes words, "phrases", prefix* and OR; nothing in it can cause a
-        syntax error. ``exclude`` leaves sessions out (the current conversation),
+        syntax error. Relevance is bm25 over the newest ``search_candidates`` matches; a
+        query with a prefix* lists the newest matches first. ``exclude`` leaves sessions out (the current conversation),
         ``roles`` keeps only those roles, ``sort`` is relevance, newest or oldest, and
         ``per_session`` caps hits from one session.
         """
-        match = to_match(query)
-        if match is None:
+        parsed = parse(query)
+        if parsed is None:
             return []
         if sort not in ("relevance", "newest", "oldest"):
             raise ValueError(f"sort must be relevance, newest or oldest, not {sort!r}")
@@ -127,7 +128,7 @@ class SqliteSessionStore:
         if bad:
             raise ValueError(f"unknown role(s) {', '.join(bad)}; use {', '.join(ROLES)}")
         return await self._run(
-            ops.search, match, user_id, limit=_bound(limit), exclude=tuple(exclude), roles=tuple(roles), sort=sort,
+            ops.search, parsed, user_id, limit=_bound(limit), exclude=tuple(exclude), roles=tuple(roles), sort=sort,
             context=max(0, min(context, 10)), candidates=self.settings.search_candidates, per_session=per_session,
         )
 
