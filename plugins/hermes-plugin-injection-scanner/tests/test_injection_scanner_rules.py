@@ -245,3 +245,21 @@ def test_scan_is_thread_safe(scanner, injections) -> None:  # noqa: ANN001
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda d: scanner.scan(d.text, ScanContext(target=d.target)).verdict, docs))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "![a](http://x/?q=", "https://x.example.com/?a=${b}&", '<div hidden>x ', '"ignore previous instructions" ',
+        "send the api key and the token and ", "ignore all previous ", "curl x | ", "a\u200b",
+    ],
+)
+def test_crafted_repetitive_input_stays_fast(scanner, unit: str) -> None:  # noqa: ANN001
+    # Patterns are bounded or possessive, so a 200 kB line of repeated triggers cannot make
+    # the regex engine backtrack for minutes.
+    import time
+
+    text = unit * (200_000 // len(unit))
+    start = time.process_time()
+    scanner.scan(text, ScanContext(target="skill"))
+    assert time.process_time() - start < 2.0

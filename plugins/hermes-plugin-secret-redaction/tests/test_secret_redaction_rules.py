@@ -108,3 +108,13 @@ def test_mask_format() -> None:
     assert mask_secret("sk-" + "a1B2c3D4" * 5, keep=3) == "sk-…c3D4"
     assert mask_secret("short-pw", suffix=False) == "…"
     assert mask_secret("abcdefgh12") == "…"  # too short to show a suffix
+
+
+@pytest.mark.parametrize("unit", ["password=", "sk-", "Authorization: Bearer ", "https://a:b@", "token: x ", "eyJ"])
+def test_crafted_repetitive_input_stays_fast(redactor, unit: str) -> None:  # noqa: ANN001
+    import time
+
+    text = unit * (200_000 // len(unit))
+    start = time.process_time()
+    redactor.redact(text)
+    assert time.process_time() - start < 2.0

@@ -192,6 +192,42 @@ def _secret_before(view: str, start: int, end: int, target: str, verdict: Verdic
     return verdict if _SECRET_MENTION_RE.search(window) else None
 
 
+# Queries that carry data out, judged on a URL already matched (possessively) by a rule.
+_SECRET_QUERY_RE = re.compile(
+    r"[?&][^=&#\s]{0,100}=\s*[\"']?\$(?:\{?[a-z_]{0,40}(?:key|token|secret|passw|pwd|cred|cookie|session|auth)[a-z_]{0,40}\}?|\()"
+)
+_IMAGE_QUERY_RE = re.compile(
+    r"[?&#][^=&#\s]{0,100}=[^&#\s)]{0,200}?(?:\{\{?[^}\n]{0,60}\}|\$\{?[a-z_]|%7b|<[a-z_ -]{2,40}>|\[[a-z_ -]{2,40}\]|"
+    r"insert|placeholder|your_?data|data_?here|\.\.\.)"
+)
+_LINK_QUERY_RE = re.compile(
+    r"[?&#][^=&#\s]{0,100}=(?:\$\{|\{\{|%7b%7b)[^)}\s]{0,40}?(?:secret|key|token|data|history|conversation|summary|message|"
+    r"chat|context|env|password|cookie|memory)"
+)
+_TEMPLATE_QUERY_RE = re.compile(
+    r"[?&#][^=&#\s]{0,100}=\s*(?:\{\{|\$\{|\{|%7b)\s*[a-z_ .-]{0,40}?(?:cookie|session|token|secret|api_?key|password|"
+    r"history|conversation|chat|memory|prompt|summary|credentials?)"
+)
+
+
+def _secret_query(view: str, start: int, end: int, target: str, verdict: Verdict, code: Spans) -> Verdict | None:
+    if not _SECRET_QUERY_RE.search(view, start, end):
+        return None
+    return _sink_host(view, start, end, target, verdict, code)
+
+
+def _image_query(view: str, start: int, end: int, target: str, verdict: Verdict, code: Spans) -> Verdict | None:
+    # Images (markdown or <img>) are fetched when rendered; links only when clicked, so a
+    # link needs a placeholder that names the data it would carry.
+    if view.startswith("!", start) or view.startswith("<img", start):
+        return verdict if _IMAGE_QUERY_RE.search(view, start, end) else None
+    return verdict if _LINK_QUERY_RE.search(view, start, end) else None
+
+
+def _template_query(view: str, start: int, end: int, target: str, verdict: Verdict, code: Spans) -> Verdict | None:
+    return verdict if _TEMPLATE_QUERY_RE.search(view, start, end) else None
+
+
 #: Why a refinement lowered a verdict, for the finding's message (such matches are benign).
 BENIGN_NOTES = {
     "conditional": "conditional, as in installation notes",
@@ -207,6 +243,9 @@ CHECKS: dict[str, Check] = {
     "sink_host": _sink_host,
     "vendor_sink": _vendor_sink,
     "secret_before": _secret_before,
+    "secret_query": _secret_query,
+    "image_query": _image_query,
+    "template_query": _template_query,
     "remote_script": _remote_script,
     "agent_env_file": _agent_env_file,
 }

@@ -22,7 +22,7 @@ _HIDING_STYLE = (
 _HIDDEN_ELEMENT_RE = re.compile(
     r"<([a-z][a-z0-9]*)\b[^>]{0,500}?(?:style\s*=\s*[\"'][^\"']*?(?:" + _HIDING_STYLE + r")|\shidden(?=[\s>=/])|"
     r"\saria-hidden\s*=\s*[\"']?true[^>]*\sstyle\s*=\s*[\"'][^\"']*(?:" + _HIDING_STYLE + r"))[^>]{0,500}>"
-    r"(.{0,8000}?)</\1\s*>",
+    r"(.{0,3000}?)</\1\s*>",
     re.S,
 )
 

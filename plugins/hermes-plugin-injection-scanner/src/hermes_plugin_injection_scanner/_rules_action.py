@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ._rule import BLOCK, WARN, Rule, alt
 
-_HOME = r"(?:~|\$home|\$\{home\}|/home/[\w.-]+|/root|/users/[\w.-]+|%userprofile%|\$env:userprofile)"
+_HOME = r"(?:~|\$home|\$\{home\}|/home/[\w.-]{1,100}|/root|/users/[\w.-]{1,100}|%userprofile%|\$env:userprofile)"
 #: A private SSH key file (never the ``.pub`` half).
-SSH_KEY = r"\.ssh[/\\](?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|identity)(?![\w.-]*\.pub\b)[\w-]*"
+SSH_KEY = r"\.ssh[/\\](?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|identity)(?![\w.-]{0,100}\.pub\b)[\w-]{0,100}"
 #: Files whose contents are secrets.
 SECRET_FILE = alt(
     SSH_KEY, r"\.ssh\b(?![/\\])", r"\.aws[/\\]credentials", r"\.aws\b(?![/\\])",
@@ -21,8 +21,8 @@ SECRET_FILE = alt(
     r"\.npmrc", r"\.pypirc", r"\.docker/config\.json", r"\.kube/config", r"\.config/gcloud", r"\.azure/",
     r"\.config/gh/hosts\.yml", r"\.vault-token", r"\.gnupg", r"\.password-store", r"(?:bash|zsh)_history",
     r"\.hermes/(?:\.env|config\.ya?ml)", "keychain", "login data", r"cookies(?:\.sqlite)?\b", r"key4\.db",
-    r"logins\.json", r"wallet\.dat", r"[\w-]+\.pem\b", r"[\w-]+\.key\b", r"credentials\.json",
-    r"service[-_]account[\w-]*\.json", r"secrets?\.(?:ya?ml|json|toml|env)\b", r"/proc/self/environ",
+    r"logins\.json", r"wallet\.dat", r"[\w-]{1,100}\.pem\b", r"[\w-]{1,100}\.key\b", r"credentials\.json",
+    r"service[-_]account[\w-]{0,100}\.json", r"secrets?\.(?:ya?ml|json|toml|env)\b", r"/proc/self/environ",
 )
 _NET = r"(?:curl|wget|nc|ncat|netcat|socat|telnet|xh|iwr|invoke-webrequest|invoke-restmethod|irm|ftp|openssl)"
 _NET_TRIGGERS = ("curl", "wget", "nc", "cat", "socat", "telnet", "xh", "http", "iwr", "invoke-", "irm", "ftp", "openssl")
@@ -44,19 +44,19 @@ _SINK_TRIGGERS = (
 #: What "send it" may refer back to (checked in the sentence before).
 SECRET_MENTION = alt(SECRET_FILE, r"private (?:ssh )?keys?", r"(?:the |all )?(?:api keys|passwords|credentials|secrets)",
                      r"(?:an?|the|any|every|each) (?:api key|password|token|secret|credential|private key|access key)s?")
-SINK = alt(r"https?://", r"www\.", r"[\w-]+\.(?:com|net|org|io|xyz|ru|cn|tk|site|top|app|dev|me|co|sh|info|biz|cc|pw|"
+SINK = alt(r"https?://", r"www\.", r"[\w-]{1,100}\.(?:com|net|org|io|xyz|ru|cn|tk|site|top|app|dev|me|co|sh|info|biz|cc|pw|"
            r"online|link|example)\b", r"the (?:following |this )?(?:url|endpoint|address|server|webhook|email|site|website|"
            r"link|domain|ip|collector|bucket)", r"this (?:url|endpoint|address|server|webhook|email|site|link|domain)",
            r"(?:my|our|an|a|this) (?:external |remote )?(?:server|webhook|endpoint|email|inbox|address|url|domain|"
-           r"collector|bucket|pastebin|gist)", "webhook", r"[\w.+-]+@[\w-]+\.[\w.]+", r"\d{1,3}(?:\.\d{1,3}){3}")
+           r"collector|bucket|pastebin|gist)", "webhook", r"[\w.+-]+@[\w-]{1,100}\.[\w.]+", r"\d{1,3}(?:\.\d{1,3}){3}")
 STRONG_OBJ = (r"(?:private (?:ssh )?keys?|ssh private keys?|secret keys?|(?:the )?keys|secrets?|passwords?|passphrases?|cookies?|"
                r"session (?:ids?|cookies?|tokens?)|environment(?: variables)?|env(?:ironment)? vars?|\.env(?: files?)?|"
                r"~/\.ssh|id_rsa|\.aws(?:/credentials)?|aws credentials|keychain|\.git-credentials|\.netrc|"
                r"conversation(?: history)?|chat (?:history|logs?)|system prompt|memories|"
                r"user'?s? (?:data|files|messages|information|details|emails?)|personal (?:data|information)|"
                r"contents? of (?:the |your |my )?[`'\"]?(?:~/\.ssh|\.env|\.aws|/etc/shadow|\.git-credentials|\.netrc|id_rsa|"
-               r"[\w./~-]*credentials))")
-_WEAK_OBJ = r"(?:[a-z0-9_]*api[ _-]?keys?|access keys?|[a-z0-9_]*tokens?|access tokens?|auth tokens?|bearer tokens?|credentials|creds)"
+               r"[\w./~-]{0,100}credentials))")
+_WEAK_OBJ = r"(?:[a-z0-9_]{0,40}api[ _-]?keys?|access keys?|[a-z0-9_]{0,40}tokens?|access tokens?|auth tokens?|bearer tokens?|credentials|creds)"
 _OWNER = r"(?:(?:the|your|all|any|every|my|their|our|user'?s?|these|those) )*(?:[a-z-]+ )?"
 _READ = alt(
     "cat", "less", "more", "head", "tail", "type", "bat", "xxd", "hexdump", "od", "base64", "strings",
@@ -64,19 +64,19 @@ _READ = alt(
     "gc", "paste", "send", "include", "upload", "exfiltrate", "grep", "awk", "sed -n", "nl", "tac",
 )
 _RC = (
-    r"(?:(?:~|\$home|\$\{home\}|/home/[\w.-]+|/root)/)?\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|"
-    r"zshenv|zlogin|kshrc|cshrc|tcshrc|config/fish/config\.fish)\b|/etc/(?:bash\.bashrc|profile|profile\.d/[\w.-]+|"
+    r"(?:(?:~|\$home|\$\{home\}|/home/[\w.-]{1,100}|/root)/)?\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|"
+    r"zshenv|zlogin|kshrc|cshrc|tcshrc|config/fish/config\.fish)\b|/etc/(?:bash\.bashrc|profile|profile\.d/[\w.-]{1,100}|"
     r"environment|zsh/zshrc|zshrc)\b"
 )
 _RC_TRIGGERS = ("bashrc", "bash_profile", "bash_login", "profile", "zshrc", "zprofile", "zshenv", "zlogin", "kshrc",
                 "cshrc", "config.fish", "/etc/environment")
 _AGENT_HOME = (
     r"(?:" + _HOME + r"/\.hermes|\$\{?hermes_home\}?|%hermes_home%)/(?:config\.ya?ml|soul\.md|plugins/|skills/|"
-    r"memories/|\.env)|" + _HOME + r"/\.(?:claude|codex|cursor|gemini|continue|aider)[\w./-]*"
+    r"memories/|\.env)|" + _HOME + r"/\.(?:claude|codex|cursor|gemini|continue|aider)[\w./-]{0,100}"
 )
 _WRITE_OP = (
-    r"(?:>>?|\btee\b(?:\s+-a)?|\bcp\b[^\n;|&]*|\bmv\b[^\n;|&]*|\bsed\s+-i[^\n;|&]*|\bln\s+-s\w*[^\n;|&]*|\bcat\s*>>?|"
-    r"\binstall\b[^\n;|&]*|\bcurl\b[^\n;|&]*\s-o|\bwget\b[^\n;|&]*\s-o|\bdd\b[^\n;|&]*of=|\bout-file\b|\bset-content\b|"
+    r"(?:>>?|\btee\b(?:\s+-a)?|\bcp\b[^\n;|&]{0,300}|\bmv\b[^\n;|&]{0,300}|\bsed\s+-i[^\n;|&]{0,300}|\bln\s+-s\w*[^\n;|&]{0,300}|\bcat\s*>>?|"
+    r"\binstall\b[^\n;|&]{0,300}|\bcurl\b[^\n;|&]{0,300}\s-o|\bwget\b[^\n;|&]{0,300}\s-o|\bdd\b[^\n;|&]{0,300}of=|\bout-file\b|\bset-content\b|"
     r"\badd-content\b)\s*[\"']?"
 )
 
@@ -100,7 +100,7 @@ EXFIL = [
         id="exfil.dns",
         category="exfil",
         message="leaks command output through DNS look-ups",
-        pattern=r"\b(?:nslookup|dig|host|ping|resolve-dnsname)\b[^\n]{0,40}?\$\([^)\n]{1,120}\)[\w.-]*\.[a-z0-9-]+\.",
+        pattern=r"\b(?:nslookup|dig|host|ping|resolve-dnsname)\b[^\n]{0,40}?\$\([^)\n]{1,120}\)[\w.-]{0,100}\.[a-z0-9-]+\.",
         triggers=("nslookup", "dig", "host", "ping", "resolve-dnsname"),
         verdict=BLOCK,
         severity="critical",
@@ -110,10 +110,10 @@ EXFIL = [
         id="exfil.pipe-to-network",
         category="exfil",
         message="pipes secrets (environment, keys or credential files) to a network command",
-        pattern=r"(?:\benv\b|\bprintenv\b|\bset\b|\bcat\b[^\n|;&]*?" + SECRET_FILE + r"|\bhistory\b|"
-        r"security\s+(?:dump-keychain|find-(?:generic|internet)-password)[^\n|]*|"
-        r"\btar\b[^\n|]*?(?:\.ssh|\.aws|\.gnupg|\$home)[^\n|]*|\bzip\b[^\n|]*?(?:\.ssh|\.aws|\.gnupg)[^\n|]*)"
-        r"\s*(?:\|\s*(?:base64|gzip|xxd|openssl|tr|gpg|xz|bzip2|rev|sed)\b[^|\n]*)*\|\s*(?:sudo\s+)?"
+        pattern=r"(?:\benv\b|\bprintenv\b|\bset\b|\bcat\b[^\n|;&]{0,300}?" + SECRET_FILE + r"|\bhistory\b|"
+        r"security\s+(?:dump-keychain|find-(?:generic|internet)-password)[^\n|]{0,300}|"
+        r"\btar\b[^\n|]{0,300}?(?:\.ssh|\.aws|\.gnupg|\$home)[^\n|]{0,300}|\bzip\b[^\n|]{0,300}?(?:\.ssh|\.aws|\.gnupg)[^\n|]{0,300})"
+        r"\s*(?:\|\s*(?:base64|gzip|xxd|openssl|tr|gpg|xz|bzip2|rev|sed)\b[^|\n]{0,300})*\|\s*(?:sudo\s+)?"
         r"(?:curl|wget|nc|ncat|netcat|socat|telnet|mail|mailx|sendmail|ssh|xh|http|https|openssl\s+s_client)\b",
         triggers=("curl", "wget", "nc ", "ncat", "netcat", "mail", "socat", "telnet", "ssh", "xh ", "http ", "https ",
                   "s_client"),
@@ -128,13 +128,13 @@ EXFIL = [
         category="exfil",
         message="uploads a secret file (SSH key, credentials, .env) to a remote address",
         pattern=r"\b(?:curl|wget|xh|https?)\b[^\n]{0,300}?(?:-d\s*@|--data(?:-binary|-raw|-urlencode|-ascii)?[=\s]+@|"
-        r"-f\s*[\"']?[\w.-]+=@|--form\s+[\"']?[\w.-]+=@|-t\s+|--upload-file[=\s]+|--post-file[=\s]+|--body-file[=\s]+)"
-        r"[\"']?[^\s\"']*?" + SECRET_FILE
-        + r"|\b(?:nc|ncat|netcat|telnet|socat)\b[^\n<]*<\s*[\"']?[^\s\"']*?" + SECRET_FILE
-        + r"|\b(?:scp|rsync|sftp)\b(?:\s+-i\s+\S+|\s+-[a-z]\s+\d+|\s+-[a-z-]+)*\s+[\"']?[^\s\"']*?"
+        r"-f\s*[\"']?[\w.-]{1,100}=@|--form\s+[\"']?[\w.-]{1,100}=@|-t\s+|--upload-file[=\s]+|--post-file[=\s]+|--body-file[=\s]+)"
+        r"[\"']?[^\s\"']{0,300}?" + SECRET_FILE
+        + r"|\b(?:nc|ncat|netcat|telnet|socat)\b[^\n<]{0,300}<\s*[\"']?[^\s\"']{0,300}?" + SECRET_FILE
+        + r"|\b(?:scp|rsync|sftp)\b(?:\s+-i\s+\S{1,200}|\s+-[a-z]\s+\d+|\s+-[a-z-]+){0,8}\s+[\"']?[^\s\"']{0,300}?"
         + alt(SSH_KEY, r"\.ssh\b(?![/\\])", r"\.aws[/\\]credentials", r"\.env\b", r"/etc/shadow", r"\.gnupg", r"\.netrc",
               r"\.git-credentials", r"\.kube/config")
-        + r"[^\s\"']*[\"']?\s+[\w.-]*@?[\w.-]+:",
+        + r"[^\s\"']{0,300}[\"']?\s+[\w.-]{0,100}@?[\w.-]{1,100}:",
         triggers=("curl", "wget", "xh ", "http ", "https ", "nc ", "ncat", "netcat", "telnet", "socat", "scp", "rsync",
                   "sftp"),
         verdict=BLOCK,
@@ -145,23 +145,24 @@ EXFIL = [
         id="exfil.secret-in-url",
         category="exfil",
         message="puts a secret into a URL's query string",
-        pattern=r"https?://[^\s\"'<>)]*\?[^\s\"'<>)]*=\s*[\"']?\$(?:\{?[a-z_]*(?:key|token|secret|passw|pwd|cred|cookie|"
-        r"session|auth)[a-z_]*\}?|\()",
+        # The URL is matched possessively (no backtracking) and its query judged by the check.
+        pattern=r"https?://[^\s\"'<>)]{1,2000}+",
         triggers=("=$", "=\"$", "='$", "= $"),
-        before=400,
-        check="sink_host",
+        before=2000,
+        after=100,
+        check="secret_query",
         mention=True,
     ),
     Rule(
         id="exfil.markdown-image",
         category="exfil",
         message="builds an image or link URL that carries data out in its query string",
-        pattern=r"!\[[^\]\n]{0,200}\]\(\s*<?https?://[^)\s]*[?&#][^)\s]*=[^)\s&]*?(?:\{\{?[^}\n]{0,60}\}|\$\{?[a-z_]|%7b|"
-        r"<[a-z_ -]{2,40}>|\[[a-z_ -]{2,40}\]|insert|placeholder|your_?data|data_?here|\.\.\.)"
-        r"|<img\b[^>\n]{0,200}\bsrc\s*=\s*[\"']?https?://[^\"'\s>]*[?&][^\"'\s>]*=(?:\{\{?|\$\{?|%7b|<|\[)"
-        r"|\[[^\]\n]{0,200}\]\(\s*<?https?://[^)\s]*[?&#][^)\s]*=(?:\$\{|\{\{|%7b%7b)[^)}\s]{0,40}?(?:secret|key|token|"
-        r"data|history|conversation|summary|message|chat|context|env|password|cookie|memory)",
+        pattern=r"!\[[^\]\n]{0,200}+\]\(\s*<?https?://[^)\s]{1,2000}+|<img\b[^>\n]{0,200}?\bsrc\s*=\s*[\"']?https?://"
+        r"[^\"'\s>]{1,2000}+|\[[^\]\n]{0,200}+\]\(\s*<?https?://[^)\s]{1,2000}+",
         triggers=("![", "<img", "]("),
+        before=210,
+        after=2300,
+        check="image_query",
         verdict=BLOCK,
         severity="critical",
         mention=True,
@@ -280,11 +281,11 @@ EXFIL = [
         id="exfil.url-template",
         category="exfil",
         message="builds a URL that carries private data (cookies, tokens, conversation) in its query string",
-        pattern=r"https?://[^\s\"'<>)]*[?&#][^\s\"'<>)]*=\s*(?:\{\{|\$\{|\{|%7b)\s*[a-z_ .-]{0,40}?(?:cookie|session|token|"
-        r"secret|api_?key|password|history|conversation|chat|memory|prompt|summary|credentials?)",
+        pattern=r"https?://[^\s\"'<>)]{1,2000}+",
         triggers=("={", "=${", "=%7b", "= {"),
-        before=300,
-        after=80,
+        before=2000,
+        after=100,
+        check="template_query",
         mention=True,
     ),
     Rule(
@@ -292,7 +293,7 @@ EXFIL = [
         category="exfil",
         message="asks for a URL to be requested with the user's data appended",
         pattern=r"(?:fetch|fetching|visit|visiting|open|opening|call|calling|request|requesting|load|loading|ping|pinging|curl|get)\b"
-        r"[^\n]{0,40}?https?://\S+?[=/]\s*[`'\"]?\s*(?:followed by|plus|\+|and append(?:ing)?|with|appending|concatenated with) "
+        r"[^\n]{0,40}?https?://\S{1,200}?[=/]\s*[`'\"]?\s*(?:followed by|plus|\+|and append(?:ing)?|with|appending|concatenated with) "
         r"(?:the |their |your )?(?:user'?s?|conversation|chat|entire|full|last)? ?(?:question|message|input|query|prompt|request|"
         r"conversation|history|answer|reply|response|data|email|name)",
         triggers=("followed by", "plus", "append", "concatenated", "with"),
@@ -308,7 +309,7 @@ EXFIL = [
         id="exfil.dump-then-upload",
         category="exfil",
         message="dumps the environment or a secret file and uploads it",
-        pattern=r"(?:\benv\b|\bprintenv\b|\bset\b|\bcat\s+\S*" + SECRET_FILE + r")\s*>\s*(\S+)[^\n]{0,200}?\b(?:curl|wget|nc|scp|"
+        pattern=r"(?:\benv\b|\bprintenv\b|\bset\b|\bcat\s+\S{0,200}" + SECRET_FILE + r")\s*>\s*(\S{1,200})[^\n]{0,200}?\b(?:curl|wget|nc|scp|"
         r"rsync|xh|http)\b[^\n]{0,200}?\1",
         triggers=("env", "printenv", "set", "cat"),
         after=400,
@@ -361,9 +362,9 @@ EXFIL = [
         id="exfil.reverse-shell",
         category="exfil",
         message="opens a reverse shell to a remote host",
-        pattern=r"/dev/(?:tcp|udp)/[\w.-]+/\d+|\bbash\s+-i\s+>&|\b(?:nc|ncat|netcat)\b[^\n]*\s-(?:e|c)\s+/?(?:bin/)?(?:ba|z|da)?sh\b|"
-        r"\bncat\b[^\n]*--(?:exec|sh-exec)|\bsocat\b[^\n]*\bexec:|mkfifo\s[^\n]*\|\s*(?:nc|ncat|netcat)\b|"
-        r"\bpython[23]?\s+-c\s+[\"'][^\n]*socket[^\n]*(?:subprocess|pty\.spawn|os\.dup2)|net\.sockets\.tcpclient",
+        pattern=r"/dev/(?:tcp|udp)/[\w.-]{1,100}/\d+|\bbash\s+-i\s+>&|\b(?:nc|ncat|netcat)\b[^\n]{0,300}\s-(?:e|c)\s+/?(?:bin/)?(?:ba|z|da)?sh\b|"
+        r"\bncat\b[^\n]{0,300}--(?:exec|sh-exec)|\bsocat\b[^\n]{0,300}\bexec:|mkfifo\s[^\n]{0,300}\|\s*(?:nc|ncat|netcat)\b|"
+        r"\bpython[23]?\s+-c\s+[\"'][^\n]{0,300}socket[^\n]{0,300}(?:subprocess|pty\.spawn|os\.dup2)|net\.sockets\.tcpclient",
         triggers=("/dev/tcp", "/dev/udp", "bash -i", "nc ", "ncat", "netcat", "socat", "mkfifo", "socket", "tcpclient"),
         verdict=BLOCK,
         severity="critical",
@@ -375,7 +376,7 @@ EXFIL = [
         message="code that sends the whole environment, cookies or key files over HTTP",
         pattern=r"(?:requests|httpx|urllib3?|aiohttp|session|client|http|request)\.(?:post|put|patch|get|request|urlopen)"
         r"\s*\([^\n]{0,300}?(?:os\.environ\b(?!\s*(?:\[|\.get|\.setdefault|\.pop))|dict\(os\.environ\)|id_rsa|\.ssh/|"
-        r"\.aws/credentials|open\([^)\n]*\.env\b)"
+        r"\.aws/credentials|open\([^)\n]{0,200}\.env\b)"
         r"|(?:fetch|axios(?:\.post|\.put)?|\$\.post|navigator\.sendbeacon)\s*\([^\n]{0,300}?(?:process\.env\b(?!\.|\[)|"
         r"json\.stringify\(process\.env\)|document\.cookie|localstorage)",
         triggers=("os.environ", "id_rsa", ".ssh/", ".aws/credentials", ".env", "process.env", "document.cookie",
@@ -418,7 +419,7 @@ SECRET = [
         message="reads a credentials file (cloud, registry, git or kube credentials)",
         pattern=r"\b" + _READ + r"\b[^\n|;&]{0,60}?"
         + alt(r"\.aws[/\\]credentials", r"\.config/gcloud/(?:credentials\.db|application_default_credentials\.json|"
-              r"access_tokens\.db)", r"\.azure/(?:accesstokens\.json|msal_token_cache[\w.]*)", r"\.kube/config",
+              r"access_tokens\.db)", r"\.azure/(?:accesstokens\.json|msal_token_cache[\w.]{0,60})", r"\.kube/config",
               r"\.docker/config\.json", r"\.netrc", r"\.git-credentials", r"\.npmrc", r"\.pypirc",
               r"\.config/gh/hosts\.yml", r"\.vault-token", r"\.terraform\.d/credentials\.tfrc\.json",
               r"\.hermes/\.env", r"/proc/self/environ"),
@@ -477,7 +478,7 @@ SECRET = [
         message="reads a .env file of secrets",
         pattern=r"\b(?:cat|print|show|display|output|read|dump|reveal|paste|include|echo|type|get-content|open|send|upload|"
         r"share|dm|reply with|respond with|give)\s+(?:me\s+|out\s+|us\s+)?(?:the\s+)?(?:(?:full\s+|entire\s+)?contents?\s+of\s+)?(?:the\s+|your\s+)?[\"'`]?"
-        r"(?:\./|~/|[\w./-]*/)?\.env(?:\.local|\.production|\.prod|\.development)?\b"
+        r"(?:\./|~/|[\w./-]{0,100}/)?\.env(?:\.local|\.production|\.prod|\.development)?\b"
         r"(?!\.(?:example|sample|template|dist|defaults))(?![\w-])",
         triggers=(".env",),
         mention=True,
@@ -582,7 +583,7 @@ PERSIST = [
         id="persist.authorized-keys",
         category="persist",
         message="adds an SSH key to authorized_keys (lets someone log in)",
-        pattern=r"(?:>>?|\btee\b|\bcat\s*>>?|\bcp\b|\bmv\b|ssh-copy-id|\becho\b[^\n]*>>?|\badd\b|\bappend\b|\binsert\b|"
+        pattern=r"(?:>>?|\btee\b|\bcat\s*>>?|\bcp\b|\bmv\b|ssh-copy-id|\becho\b[^\n]{0,300}>>?|\badd\b|\bappend\b|\binsert\b|"
         r"\bwrite\b|\bput\b|\bpaste\b)[^\n]{0,120}?authorized_keys2?\b",
         triggers=("authorized_keys",),
         before=300,
@@ -593,18 +594,18 @@ PERSIST = [
         id="persist.shell-startup-write",
         category="persist",
         message="writes to a shell start-up file (runs on every new shell)",
-        pattern=r"(?:>>?|\btee\b(?:\s+-a)?|\bsed\s+-i\S*|\bcat\s*>>?)\s*[\"']?(?:" + _RC + r")"
-        r"|open\([^)\n]*(?:bashrc|zshrc|bash_profile|zprofile|\.profile)[^)\n]*,\s*[\"'][aw]",
+        pattern=r"(?:>>?|\btee\b(?:\s+-a)?|\bsed\s+-i\S{0,200}|\bcat\s*>>?)\s*[\"']?(?:" + _RC + r")"
+        r"|open\([^)\n]{0,200}(?:bashrc|zshrc|bash_profile|zprofile|\.profile)[^)\n]{0,200},\s*[\"'][aw]",
         triggers=_RC_TRIGGERS,
     ),
     Rule(
         id="persist.shell-startup-payload",
         category="persist",
         message="plants a download or shell command in a shell start-up file",
-        pattern=r"\b(?:echo|printf)\s[^\n]*?(?:curl|wget|\bnc\b|/dev/tcp|base64\s+(?:-d|--decode)|python[23]?\s+-c|"
-        r"\|\s*(?:ba|z)?sh\b)[^\n]*?(?:>>?|\|\s*tee(?:\s+-a)?)\s*[\"']?(?:" + _RC + ")"
-        r"|(?:>>?|\btee\b(?:\s+-a)?)\s*[\"']?(?:" + _RC + r")[^\n]*?(?:(?:curl|wget)[^\n]*\|\s*(?:ba|z)?sh\b|/dev/tcp|"
-        r"base64\s+(?:-d|--decode)|\bnc\b[^\n]*\s-e\b)",
+        pattern=r"\b(?:echo|printf)\s[^\n]{0,300}?(?:curl|wget|\bnc\b|/dev/tcp|base64\s+(?:-d|--decode)|python[23]?\s+-c|"
+        r"\|\s*(?:ba|z)?sh\b)[^\n]{0,300}?(?:>>?|\|\s*tee(?:\s+-a)?)\s*[\"']?(?:" + _RC + ")"
+        r"|(?:>>?|\btee\b(?:\s+-a)?)\s*[\"']?(?:" + _RC + r")[^\n]{0,300}?(?:(?:curl|wget)[^\n]{0,300}\|\s*(?:ba|z)?sh\b|/dev/tcp|"
+        r"base64\s+(?:-d|--decode)|\bnc\b[^\n]{0,300}\s-e\b)",
         triggers=_RC_TRIGGERS,
         before=500,
         after=400,
@@ -630,7 +631,7 @@ PERSIST = [
         category="persist",
         message="schedules a downloaded script or a reverse shell to run repeatedly",
         pattern=r"(?:crontab|@reboot|/etc/cron|systemd|launchagents|launchdaemons|rc\.local|schtasks|currentversion\\+run|"
-        r"\*\s+\*\s+\*\s+\*)[^\n]*(?:(?:curl|wget|iwr|invoke-webrequest)[^\n]*\|\s*(?:ba|z|da)?sh\b|/dev/tcp|\bnc\b[^\n]*\s-e\b|"
+        r"\*\s+\*\s+\*\s+\*)[^\n]{0,300}(?:(?:curl|wget|iwr|invoke-webrequest)[^\n]{0,300}\|\s*(?:ba|z|da)?sh\b|/dev/tcp|\bnc\b[^\n]{0,300}\s-e\b|"
         r"base64\s+(?:-d|--decode)|downloadstring)",
         triggers=("crontab", "@reboot", "/etc/cron", "systemd", "launchagents", "launchdaemons", "rc.local", "schtasks",
                   "currentversion", "* * * *"),
@@ -645,7 +646,7 @@ DANGER = [
         id="danger.remote-script",
         category="danger",
         message="downloads a script and pipes it straight into a shell or interpreter",
-        pattern=r"\b(?:curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^\n|;]{0,300}\|\s*(?:sudo\s+(?:-\S+\s+)*)?"
+        pattern=r"\b(?:curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^\n|;]{0,300}\|\s*(?:sudo\s+(?:-\S{1,200}\s+)*)?"
         r"(?:env\s+)?(?:ba|z|da|k|fi)?sh\b|\b(?:ba|z)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b[^\n]{0,300}|"
         r"\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b[^\n)]{0,300}|\b(?:curl|wget)\b[^\n|;]{0,300}\|\s*(?:sudo\s+)?"
         r"(?:python[23]?|perl|ruby|node)\b|\biex\s*\(?\s*\(?\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|"
@@ -659,8 +660,8 @@ DANGER = [
         id="danger.download-exec",
         category="danger",
         message="downloads a program and runs it",
-        pattern=r"\b(?:curl|wget)\b[^\n;|&]{0,300}?&&\s*(?:chmod\s+(?:\+x|[0-7]?7[0-7]{2})\s+[\"']?\S+[\"']?\s*(?:&&|;)\s*)?"
-        r"(?:sudo\s+)?(?:(?:ba|z)?sh\s+|\.\s+|source\s+|python[23]?\s+|\./|/)\S*",
+        pattern=r"\b(?:curl|wget)\b[^\n;|&]{0,300}?&&\s*(?:chmod\s+(?:\+x|[0-7]?7[0-7]{2})\s+[\"']?\S{1,200}[\"']?\s*(?:&&|;)\s*)?"
+        r"(?:sudo\s+)?(?:(?:ba|z)?sh\s+|\.\s+|source\s+|python[23]?\s+|\./|/)\S{0,200}",
         triggers=("curl", "wget"),
         skill_verdict=WARN,
         check="remote_script",
@@ -691,14 +692,14 @@ DANGER = [
         message="decodes hidden code and executes it",
         pattern=r"\b(?:eval|exec|execfile|compile|system|popen|function|settimeout|setinterval|iex|invoke-expression|"
         r"os\.system|subprocess\.\w+)\s*\([^\n]{0,80}?(?:base64\.b(?:64|32|16|85)decode|b64decode|atob|"
-        r"buffer\.from\([^)\n]*,\s*[\"'](?:base64|hex)[\"']|bytes\.fromhex|codecs\.decode|zlib\.decompress|gzip\.decompress|"
+        r"buffer\.from\([^)\n]{0,200},\s*[\"'](?:base64|hex)[\"']|bytes\.fromhex|codecs\.decode|zlib\.decompress|gzip\.decompress|"
         r"bz2\.decompress|lzma\.decompress|marshal\.loads|pickle\.loads|binascii\.(?:unhexlify|a2b_base64)|"
         r"\[system\.convert\]::frombase64string|frombase64string|unescape|decodeuricomponent|string\.fromcharcode|rot13|"
         r"['\"]{2}\.join\(\s*(?:map\()?chr)"
-        r"|(?:base64\s+(?:-d|--decode)|xxd\s+-r(?:\s+-p)?|openssl\s+(?:enc\s+)?-?base64\s+-d)[^\n|]*\|\s*"
+        r"|(?:base64\s+(?:-d|--decode)|xxd\s+-r(?:\s+-p)?|openssl\s+(?:enc\s+)?-?base64\s+-d)[^\n|]{0,300}\|\s*"
         r"(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[23]?|perl|ruby|node)\b"
-        r"|\bpowershell(?:\.exe)?\b[^\n]*\s-e(?:nc(?:odedcommand)?)?\s+[a-z0-9+/=]{20,}"
-        r"|\beval\s+[\"']?\$\((?:echo|printf)[^)\n]*\|\s*(?:base64|xxd)",
+        r"|\bpowershell(?:\.exe)?\b[^\n]{0,300}\s-e(?:nc(?:odedcommand)?)?\s+[a-z0-9+/=]{20,}"
+        r"|\beval\s+[\"']?\$\((?:echo|printf)[^)\n]{0,200}\|\s*(?:base64|xxd)",
         triggers=("b64decode", "b32decode", "b16decode", "b85decode", "atob", "buffer.from", "fromhex", "codecs.decode",
                   "decompress", "marshal.loads", "pickle.loads", "unhexlify", "a2b_base64", "frombase64string", "unescape",
                   "decodeuricomponent", "fromcharcode", "rot13", "chr", "base64", "xxd", "powershell"),
@@ -710,13 +711,13 @@ DANGER = [
         id="danger.destructive",
         category="danger",
         message="runs a destructive command (wipes the home folder, the root file system or a disk)",
-        pattern=r"\brm\s+(?:-[\w-]+\s+)*-[a-z]*(?:r[a-z]*f|f[a-z]*r)[a-z]*\s+(?:-[\w-]+\s+)*[\"']?"
+        pattern=r"\brm\s+(?:-[\w-]{1,100}\s+){0,8}-[a-z]*(?:r[a-z]*f|f[a-z]*r)[a-z]*\s+(?:-[\w-]{1,100}\s+){0,8}[\"']?"
         r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|/(?:etc|usr|var|bin|boot|lib|lib64|opt|home|root|sys|dev|srv|mnt)/?\*?)"
-        r"[\"']?(?=\s|$|;|&|\||\)|`)|\brm\s+[^\n]*--no-preserve-root|\bmkfs(?:\.\w+)?\s+[^\n]*/dev/|"
-        r"\bdd\s+[^\n]*of=/dev/(?:sd|nvme|hd|disk|mmcblk|xvd|vd)|>\s*/dev/(?:sd[a-z]|nvme\d|hd[a-z]|disk\d)\b|"
-        r":\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bchmod\s+-r\s+0?777\s+/(?=\s|$)|\bchown\s+-r\s+\S+\s+/(?=\s|$)|"
-        r"\bfind\s+/\s+[^\n]*-delete\b|\bshred\s+[^\n]*/dev/|\bwipefs\b|\bformat\s+c:|"
-        r"remove-item\s+[^\n]*-recurse[^\n]*(?:c:\\\\?(?:\s|$)|~|\$env:userprofile|\$home)|\bdel\s+/[fsq]\s[^\n]*c:\\",
+        r"[\"']?(?=\s|$|;|&|\||\)|`)|\brm\s+[^\n]{0,300}--no-preserve-root|\bmkfs(?:\.\w+)?\s+[^\n]{0,300}/dev/|"
+        r"\bdd\s+[^\n]{0,300}of=/dev/(?:sd|nvme|hd|disk|mmcblk|xvd|vd)|>\s*/dev/(?:sd[a-z]|nvme\d|hd[a-z]|disk\d)\b|"
+        r":\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bchmod\s+-r\s+0?777\s+/(?=\s|$)|\bchown\s+-r\s+\S{1,200}\s+/(?=\s|$)|"
+        r"\bfind\s+/\s+[^\n]{0,300}-delete\b|\bshred\s+[^\n]{0,300}/dev/|\bwipefs\b|\bformat\s+c:|"
+        r"remove-item\s+[^\n]{0,300}-recurse[^\n]{0,300}(?:c:\\\\?(?:\s|$)|~|\$env:userprofile|\$home)|\bdel\s+/[fsq]\s[^\n]{0,300}c:\\",
         triggers=("rm -", "rm\t", "rm  ", "--no-preserve-root", "mkfs", "of=/dev/", "/dev/sd", "/dev/nvme", "/dev/hd",
                   "/dev/disk", ":()", "777", "chown -r", "-delete", "shred", "wipefs", "format c:", "remove-item", "del /"),
         skill_verdict=BLOCK,
@@ -728,7 +729,7 @@ DANGER = [
         id="danger.destructive-data",
         category="danger",
         message="drops a database or force-pushes over a main branch",
-        pattern=r"\b(?:drop\s+(?:database|schema)|truncate\s+table)\b|\bgit\s+push\s+[^\n]*(?:--force|-f)\b[^\n]*\b(?:main|master)\b",
+        pattern=r"\b(?:drop\s+(?:database|schema)|truncate\s+table)\b|\bgit\s+push\s+[^\n]{0,300}(?:--force|-f)\b[^\n]{0,300}\b(?:main|master)\b",
         triggers=("drop", "truncate", "--force", "-f "),
         targets=frozenset({"skill"}),
     ),

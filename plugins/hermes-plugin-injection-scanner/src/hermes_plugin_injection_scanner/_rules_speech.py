@@ -377,8 +377,8 @@ OVERRIDE = [
         id="override.new-instructions-heading",
         category="override",
         message="starts a block of 'new instructions'",
-        pattern=r"^[\s#>*\[(-]*(?:new|updated|revised|real|actual|true|secret|hidden|override|overriding|"
-        r"priority|urgent|important|additional) (?:system )?(?:instructions|directives|orders)[\s*\])]*(?::|-{1,2}\s)",
+        pattern=r"^[\s#>*\[(-]{0,20}(?:new|updated|revised|real|actual|true|secret|hidden|override|overriding|"
+        r"priority|urgent|important|additional) (?:system )?(?:instructions|directives|orders)[\s*\])]{0,10}(?::|-{1,2}\s)",
         triggers=("instructions", "directives", "orders"),
     ),
     Rule(
@@ -589,7 +589,7 @@ ROLE = [
         category="role",
         message="contains a line that looks like a system or developer message",
         pattern=r"^[ \t]{0,3}(?:[\[<(*#>]+[ \t]*)?(?:system|developer)(?:[ \t]+(?:message|prompt|note|override|instructions?|"
-        r"update|notice))?[ \t]*[\]>)*]*[ \t]*:[ \t]*(?=[^\"'`{\[|\s>])(?=(?:[^\n]*?[ \t]){3})"
+        r"update|notice))?[ \t]*[\]>)*]*[ \t]*:[ \t]*(?=[^\"'`{\[|\s>])(?=(?:[^\n]{0,300}?[ \t]){3})"
         r"|^(?:human|assistant):[ \t]+\S",
         triggers=("system", "developer", "human:", "assistant:"),
         check="not_in_code",
