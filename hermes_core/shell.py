@@ -459,7 +459,8 @@ def background_command(command: str, files: BackgroundFiles, job_token: str, *, 
     the shell's directory, exported variables and functions. The process runs in a subshell
     with ``HERMES_SHELL_JOB=job_token``; its stdin is the FIFO ``files.stdin`` opened
     read-write (so it never blocks on open and never sees end-of-file while it waits for
-    input), its output goes to ``files.log``.
+    input) before the fork, so it is open for writers once the pid is printed; its output
+    goes to ``files.log``.
     """
     q = ansi_c_quote
     on_exit = (
@@ -471,12 +472,18 @@ def background_command(command: str, files: BackgroundFiles, job_token: str, *, 
         inner.append(f"\\builtin cd -- {q(workdir)} || \\builtin exit 1")
     inner.append(f"\\builtin eval {q(command)}")
     # One && chain: this runs in the main shell, where `exit` on a failed step would kill it.
+    # The main shell opens the FIFO before forking and closes its copy after, so the child
+    # holds it open from the moment its pid is printed: a writer never finds it readerless.
     return " && ".join([
         f"\\command mkdir -p {q(files.folder)}",
         f"\\command rm -f {q(files.stdin)} {q(files.exit)}",
         f"\\command mkfifo {q(files.stdin)}",
         f": > {q(files.log)}",
-        "{ ( " + "; ".join(inner) + f" ) <>{q(files.stdin)} >>{q(files.log)} 2>&1 & }}",
+        # plain `exec` (quoted against aliases): through `builtin` its redirections would be
+        # temporary and the close below undone
+        f"\\exec {{__hermes_bgfd}}<>{q(files.stdin)}",
+        "{ ( " + "; ".join(inner) + f' ) <&"$__hermes_bgfd" {{__hermes_bgfd}}<&- >>{q(files.log)} 2>&1 & }}',
+        "{ \\exec {__hermes_bgfd}<&-; }",
         # disowned: bash must not print a job notice into a later command's output
         "{ \\builtin disown $! 2>/dev/null || :; }",
         f"\\builtin printf '%s\\n' \"$!\" > {q(files.pid)}",

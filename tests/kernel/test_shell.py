@@ -291,7 +291,7 @@ def test_background_command_log_stdin_and_exit(shell, tmp_path):
     sh = shell()
     sh.run(f"cd {tmp_path}; export BGVAR=inherited; bgfn() {{ echo fn-$1; }}")
     folder = tmp_path / "jobs" / "one"
-    pid = _start_background(sh, "echo $BGVAR; bgfn x; pwd; read line; echo got=$line; exit 3", folder, "bg1")
+    pid = _start_background(sh, "echo $BGVAR; bgfn x; pwd; read line; echo got=$line; exit 3", folder, new_token())
     files = BackgroundFiles(str(folder))
     assert Path(files.pid).read_text().strip() == str(pid)
     fd = os.open(files.stdin, os.O_WRONLY | os.O_NONBLOCK)
@@ -306,7 +306,7 @@ def test_background_command_log_stdin_and_exit(shell, tmp_path):
 @pytest.mark.parametrize("side", SIDE_SHELLS)
 def test_job_signal_kills_the_command_tree_but_not_the_shell_or_background(shell, tmp_path, side):
     sh = shell()
-    bg_pid = _start_background(sh, "sleep 300", tmp_path / "bg", "bgjob")
+    bg_pid = _start_background(sh, "sleep 300", tmp_path / "bg", new_token())
     before = sh.run("true")
     marker = tmp_path / "survived"
     payload, reader = sh.protocol.command(f"(sleep 1; echo x > {marker}) & sh -c 'sleep 120' & sleep 60")
@@ -327,13 +327,14 @@ def test_job_signal_kills_the_command_tree_but_not_the_shell_or_background(shell
 def test_job_signal_finds_double_forked_processes_by_their_token(shell, side):
     sh = shell()
     before = sh.run("true")
-    sh.run("( (exec -a hermes-orphan-test sleep 120) & ) ; true", token="orphanjob")
-    orphans = [p for p in _side(job_signal_script("0", sh.ready.shell_pid, "orphanjob",
+    job = new_token()
+    sh.run("( (exec -a hermes-orphan-test sleep 120) & ) ; true", token=job)
+    orphans = [p for p in _side(job_signal_script("0", sh.ready.shell_pid, job,
                                                   since_ticks=before.uptime_ticks), side)]
     assert orphans, "the orphan was not found"
     for pid in orphans:
-        assert Path(f"/proc/{pid}/environ").read_bytes().find(f"{ENV_JOB}=orphanjob".encode()) >= 0
-    _side(job_signal_script("KILL", sh.ready.shell_pid, "orphanjob"), side)
+        assert Path(f"/proc/{pid}/environ").read_bytes().find(f"{ENV_JOB}={job}".encode()) >= 0
+    _side(job_signal_script("KILL", sh.ready.shell_pid, job), side)
     assert _wait(lambda: not any(_alive(p) for p in orphans))
 
 
@@ -354,9 +355,10 @@ def test_interrupt_with_sigint_lets_the_shell_continue(shell):
 @pytest.mark.parametrize("side", SIDE_SHELLS)
 def test_tree_signal_kills_a_background_job_and_closing_kills_everything(shell, tmp_path, side):
     sh = shell()
-    bg_pid = _start_background(sh, "sleep 300 & sleep 301", tmp_path / "bg", "bgtree")
-    assert _wait(lambda: len(_side(tree_signal_script("0", bg_pid, env_match=f"{ENV_JOB}=bgtree"), side)) >= 3)
-    killed = _side(tree_signal_script("KILL", bg_pid, env_match=f"{ENV_JOB}=bgtree"), side)
+    job = new_token()
+    bg_pid = _start_background(sh, "sleep 300 & sleep 301", tmp_path / "bg", job)
+    assert _wait(lambda: len(_side(tree_signal_script("0", bg_pid, env_match=f"{ENV_JOB}={job}"), side)) >= 3)
+    killed = _side(tree_signal_script("KILL", bg_pid, env_match=f"{ENV_JOB}={job}"), side)
     assert bg_pid in killed and sh.ready.shell_pid not in killed
     assert _wait(lambda: not _alive(bg_pid))
     assert sh.run("echo still").output == "still\n"
@@ -390,3 +392,17 @@ def test_tree_signal_without_a_root_matches_by_environment_only(shell):
         tree_signal_script("KILL", 1, env_match=match)
     with pytest.raises(ValueError):
         job_signal_script("KILL", 0, "tok")
+
+
+def test_background_stdin_is_writable_the_moment_the_pid_is_printed(shell, tmp_path):
+    sh = shell()
+    for index in range(10):
+        folder = tmp_path / f"race-{index}"
+        _start_background(sh, "read -r line; echo got=$line", folder, new_token())
+        fd = os.open(str(folder / "stdin"), os.O_WRONLY | os.O_NONBLOCK)  # no ENXIO: a reader is there
+        os.write(fd, b"now\n")
+        os.close(fd)
+        assert _wait(lambda: (folder / "exit").exists())
+        assert (folder / "log").read_text() == "got=now\n"
+    held = sh.run('for f in /proc/$$/fd/*; do readlink "$f"; done').output
+    assert "race-" not in held  # the main shell keeps none of the FIFOs open
