@@ -14,18 +14,21 @@ class DaytonaBackend(PersistentShell):
     deleted by ``close``."""
 
     name = "daytona"
-    # Every signal or poll is an HTTP round trip: allow for a slower side channel.
+    # Every signal or poll is an HTTP round trip: allow for a slower side channel, and
+    # more time before a command list that keeps starting programs costs the shell.
     side_timeout = 30.0
+    kill_grace = 10.0
 
     def __init__(self, settings: TerminalSettings) -> None:
         options = load_options(settings.options)
         self.options = options
-        self.daytona = DaytonaTransport(options, session_id=settings.session_id, env=dict(settings.env))
+        self.daytona = DaytonaTransport(options, session_id=settings.session_id)
         super().__init__(
             self.daytona,
             timeout=settings.timeout,
             max_output_chars=settings.max_output_chars,
             cwd=options.workdir,
+            env=dict(settings.env),
         )
         self.startup_timeout = options.create_timeout + 30.0
 

@@ -151,11 +151,12 @@ def _pump(record: _Command, stream: Any, name: str) -> None:
 
 
 def _kill(command: _Command) -> None:
-    if command.process.poll() is None:
-        try:
-            os.killpg(command.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    # Like a sandbox going away: the command's whole process group, even when the command
+    # itself (the group's leader) has already exited.
+    try:
+        os.killpg(command.process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     command.process.wait()
     if command.process.stdin is not None:
         try:

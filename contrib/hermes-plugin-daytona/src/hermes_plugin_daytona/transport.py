@@ -89,17 +89,17 @@ class SessionCommandStream:
 class DaytonaTransport:
     """The session's sandbox (created on first use), its shells and side execs."""
 
-    def __init__(self, options: DaytonaOptions, *, session_id: str, env: dict[str, str]) -> None:
+    def __init__(self, options: DaytonaOptions, *, session_id: str) -> None:
         self.options = options
         self._session_id = session_id
-        self._env = env
         self._client: Any = None
         self.sandbox: Any = None
         self._lock = threading.Lock()
         self._closed = False
 
     def _api_key(self) -> str:
-        key = self._env.get(self.options.api_key_env) or os.environ.get(self.options.api_key_env)
+        # The CLI copies ~/.hermes/.env into the environment, so a key kept there counts.
+        key = os.environ.get(self.options.api_key_env)
         if not key:
             raise DaytonaBackendError(
                 f"no Daytona API key: set {self.options.api_key_env} (in the environment or ~/.hermes/.env)"
