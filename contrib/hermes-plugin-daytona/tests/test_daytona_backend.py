@@ -118,10 +118,18 @@ def test_the_host_opens_the_daytona_backend_from_config(make_host, daytona_env):
     from hermes_core.testing import make_session
 
     host = make_host(plugins={"daytona": hermes_plugin_daytona},
-                     config={"terminal": {"backend": "daytona", "daytona": {"api_url": daytona_env.api_url}}})
+                     config={"terminal": {"backend": "daytona", "daytona": {"api_url": daytona_env.api_url}}},
+                     env={"DAYTONA_API_KEY": daytona_env.api_key})
     assert "terminal.daytona" in host.config_sections()
     backend = host.open_terminal(make_session(host))
     try:
         assert backend.run("echo in daytona").output.strip() == "in daytona"
     finally:
         backend.close()
+
+
+def test_availability_asks_for_the_key(make_host, monkeypatch):
+    monkeypatch.delenv("DAYTONA_API_KEY", raising=False)
+    host = make_host(plugins={"daytona": hermes_plugin_daytona})
+    available = host.availability(host.terminal_backends()["daytona"])
+    assert not available.available and "DAYTONA_API_KEY" in available.reason

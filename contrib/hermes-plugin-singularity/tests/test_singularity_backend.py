@@ -129,3 +129,13 @@ def test_the_host_registers_backend_and_section(make_host, fake_apptainer):
         assert backend.run("echo through the host").output.strip() == "through the host"
     finally:
         backend.close()
+
+
+def test_availability_names_the_missing_program(make_host, monkeypatch, tmp_path, fake_apptainer):
+    host = make_host(plugins={"singularity": hermes_plugin_singularity},
+                     config={"terminal": {"singularity": {"image": "x.sif", "executable": str(tmp_path / "nope")}}})
+    available = host.availability(host.terminal_backends()["singularity"])
+    assert not available.available and "nope" in available.reason
+    host = make_host(plugins={"singularity": hermes_plugin_singularity},
+                     config={"terminal": {"singularity": {"image": "x.sif"}}})
+    assert host.availability(host.terminal_backends()["singularity"]).available  # the fake is on PATH

@@ -22,9 +22,12 @@ def _factory(settings: Any) -> Any:
     return DaytonaBackend(settings)
 
 
-def _check_available() -> Availability:
+def _check_available(host: Any) -> Availability:
     if importlib.util.find_spec("daytona") is None:
         return Availability(available=False, reason="the 'daytona' package is not installed: pip install daytona")
+    key_env = str(host.section_options("terminal", "daytona").get("api_key_env") or "DAYTONA_API_KEY")
+    if not host.getenv(key_env):
+        return Availability(available=False, reason=f"no Daytona API key: set {key_env} (environment or ~/.hermes/.env)")
     return Availability()
 
 
