@@ -14,8 +14,10 @@ lives here, free of any transport. A backend:
    and tail kept), the exit code and the new working directory;
 4. on a timeout or an interrupt, runs :func:`job_signal_script` on a side channel (a second
    exec, a second SSH channel, or ``sh -c`` locally) to signal the command's process tree
-   without touching the shell; if the shell itself stays stuck, it kills the shell and
-   starts a new one;
+   without touching the shell (SIGINT ends the running program, but bash goes on with the
+   rest of a command list, so a backend escalates to killing the job's processes until
+   the sentinel arrives); if the shell itself stays stuck (a busy builtin loop), it kills
+   the shell and starts a new one;
 5. on ``exit N`` in a command the shell dies: the reader ends with ``shell_exited`` and
    ``exit_code == N`` (reported by an EXIT trap, or by the transport when the trap was
    replaced); the backend starts a fresh shell for the next command.
@@ -34,8 +36,10 @@ How a command's processes are found without a process-group per command: every c
 runs with ``HERMES_SHELL_JOB=<token>`` exported, which every program it executes inherits,
 even after a double fork; and each sentinel reports the shell's uptime, so children the
 shell forked after the previous command (subshells, which keep the shell's own start-up
-environment) are recognised by their start time. Background processes started with
-:func:`background_command` carry their own job token.
+environment) are recognised by their start time, in the shell's tree or, once orphaned, in
+its session. Background processes started with :func:`background_command` carry their own
+job token and are left out of a foreground command's signals. Job control stays off, and
+jobs are disowned after each command, so bash never prints job notices into the output.
 
 This module uses only the standard library; it is shared by backend plugins, not used by the
 kernel itself.
@@ -393,7 +397,7 @@ class ShellProtocol:
         directory afterwards (a missing ``workdir`` fails the command with exit code 1).
         ``token`` (default: a fresh one) is also the command's ``HERMES_SHELL_JOB``.
         """
-        token = token or new_token()
+        token = _check_token(token) if token is not None else new_token()
         body = f"\\builtin eval {ansi_c_quote(command)}"
         parts = [f"\\builtin export {ENV_JOB}={token}"]
         if workdir:
@@ -462,6 +466,7 @@ def background_command(command: str, files: BackgroundFiles, job_token: str, *, 
     input) before the fork, so it is open for writers once the pid is printed; its output
     goes to ``files.log``.
     """
+    _check_token(job_token)
     q = ansi_c_quote
     on_exit = (
         f"\\builtin printf '%s\\n' \"$?\" > {q(files.exit + '.tmp')} && "

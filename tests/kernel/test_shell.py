@@ -406,3 +406,11 @@ def test_background_stdin_is_writable_the_moment_the_pid_is_printed(shell, tmp_p
         assert (folder / "log").read_text() == "got=now\n"
     held = sh.run('for f in /proc/$$/fd/*; do readlink "$f"; done').output
     assert "race-" not in held  # the main shell keeps none of the FIFOs open
+
+
+def test_caller_tokens_are_checked():
+    protocol = ShellProtocol()
+    with pytest.raises(ValueError):
+        protocol.command("true", token="x; rm -rf /")
+    with pytest.raises(ValueError):
+        background_command("true", BackgroundFiles("/tmp/x"), "$(id)")
