@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +134,25 @@ def test_a_different_store_is_refused(make_host):
     host = make_host(plugins={"sessions": hermes_plugin_sessions}, config={"sessions": {"store": "elsewhere"}})
     result = run(host, "list")
     assert result.exit_code == 1 and "not installed" in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["search"], ["export"], ["import"], ["delete"],
+                                     ["prune"], ["stats"]])
+def test_every_subcommand_has_help(command):
+    result = CliRunner().invoke(sessions, [*command, "--help"], obj=CliState())
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_the_real_hermes_command_finds_the_plugin(hermes_env, hermes_home, tmp_path):
+    # Through the installed entry point and the lazy command loader, in a fresh process.
+    hermes = Path(sys.executable).with_name("hermes")
+    if not hermes.exists():
+        pytest.skip("the hermes executable is not installed next to this Python")
+    env = {**hermes_env, "COLUMNS": "200"}
+    listed = subprocess.run([str(hermes), "sessions", "list"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == "no saved sessions"
+    stats = subprocess.run([str(hermes), "sessions", "stats"], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=120)
+    assert stats.returncode == 0 and str(hermes_home / "state.db") in stats.stdout

@@ -338,10 +338,11 @@ def search(
         ranked = sort == "relevance" and not query.has_prefix
         order = "ASC" if sort == "oldest" else "DESC"
         wanted = candidates if ranked else limit * (8 if per_session else 1) + 16
-        # CROSS JOIN fixes the join order: walk the index newest-first, then look rows up.
+        # CROSS JOIN fixes the join order: walk the index newest-first, then look up each
+        # candidate's session and role in the narrow messages_owner index.
         rows = conn.execute(
             f"""SELECT f.rowid, m.session_pk, {_BM25 if ranked else "0.0"}
-                FROM {FTS_TABLE} AS f CROSS JOIN messages AS m CROSS JOIN sessions AS s
+                FROM {FTS_TABLE} AS f CROSS JOIN messages AS m INDEXED BY messages_owner CROSS JOIN sessions AS s
                 WHERE m.id = f.rowid AND s.pk = m.session_pk AND {' AND '.join(clauses)}
                 ORDER BY f.rowid {order} LIMIT ?""",
             (*params, wanted),

@@ -90,6 +90,10 @@ CREATE TABLE messages (
     reasoning    TEXT
 );
 CREATE UNIQUE INDEX messages_by_session ON messages(session_pk, seq);
+-- The one deliberate duplicate (about 2% of the file): a search checks the session and
+-- role of up to a thousand candidate messages, and reading them from this narrow index
+-- touches a few pages instead of one wide table page per message.
+CREATE INDEX messages_owner ON messages(id, session_pk, role);
 
 CREATE VIEW messages_fts_source AS
     SELECT id, content, {_tools_text("messages")} AS tools, {_scope("messages")} AS scope

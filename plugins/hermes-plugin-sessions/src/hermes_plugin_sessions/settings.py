@@ -26,7 +26,7 @@ class SqliteSettings(BaseModel):
         "normal",
         description="normal: a commit survives a crash of hermes; full: also a power cut (an fsync per message, slower)",
     )
-    cache_mb: int = Field(32, ge=1, le=4096, description="page cache per connection, in MiB")
+    cache_mb: int = Field(64, ge=1, le=4096, description="page cache per connection, in MiB")
     mmap_mb: int = Field(256, ge=0, le=65536, description="memory-mapped I/O window, in MiB (0 turns it off)")
     checkpoint_interval: float = Field(
         0.5, ge=0, le=3600,
