@@ -266,7 +266,10 @@ class PersistentShell:
         if result is None or result.shell_exited:
             stream.close()
             output = result.output if result else ""
-            raise ShellGone(f"the {self.name} shell did not start: {output.strip() or 'no answer'}")
+            raise ShellGone(
+                f"the {self.name} shell did not start ({self._shell} is required where commands run): "
+                f"{output.strip() or 'no answer'}"
+            )
         return _Live(stream=stream, pid=result.shell_pid, uptime_ticks=result.uptime_ticks, leftover=result.leftover)
 
     def _ensure_shell(self) -> _Live:
