@@ -119,3 +119,12 @@ def test_the_host_opens_the_modal_backend_from_config(make_host, modal_env):
         assert backend.run("echo in modal").output.strip() == "in modal"
     finally:
         backend.close()
+
+
+def test_availability_asks_for_credentials(make_host, tmp_path):
+    host = make_host(plugins={"modal": hermes_plugin_modal}, env={"MODAL_CONFIG_PATH": str(tmp_path / "none.toml")})
+    available = host.availability(host.terminal_backends()["modal"])
+    assert not available.available and "MODAL_TOKEN_ID" in available.reason and "modal token new" in available.reason
+    host = make_host(plugins={"modal": hermes_plugin_modal},
+                     env={"MODAL_TOKEN_ID": "ak-x", "MODAL_TOKEN_SECRET": "as-x"})
+    assert host.availability(host.terminal_backends()["modal"]).available
