@@ -48,6 +48,29 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
     return rows
 
 
+def _plugin_sections() -> list[str]:
+    """Sections declared by the plugins installed with this checkout (a fresh home, so
+    nothing but installed packages is loaded)."""
+    import tempfile
+
+    from .host import Host
+
+    out: list[str] = []
+    with tempfile.TemporaryDirectory() as home:
+        host = Host(home, env={"HERMES_HOME": home}, cwd=Path(home)).load()
+        sections = sorted(host.config_sections().values(), key=lambda spec: spec.name)
+        for spec in sections:
+            info = host.plugins.get(spec.plugin or "")
+            package = info.distribution if info and info.distribution else spec.plugin
+            out.append(f"### `{spec.name}` ({package})\n")
+            if spec.description:
+                out.append(spec.description[0].upper() + spec.description[1:] + ".\n")
+            out.append("| key | type | default | meaning |\n|---|---|---|---|")
+            out.extend(_rows(spec.model, f"{spec.name}."))
+            out.append("")
+    return out
+
+
 def render() -> str:
     out = [BEGIN, ""]
     for section, field in HermesConfig.model_fields.items():
@@ -60,6 +83,9 @@ def render() -> str:
         out.append("| key | type | default | meaning |\n|---|---|---|---|")
         out.extend(_rows(model, f"{section}."))
         out.append("")
+    out.append("## Plugin settings\n")
+    out.append("Declared by the plugins in this repository (each README says more).\n")
+    out.extend(_plugin_sections())
     out.append(END)
     return "\n".join(out)
 

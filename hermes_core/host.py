@@ -590,7 +590,7 @@ class Host:
         with self._lock:
             obj = self._scanner_objects.get(spec.name)
             if obj is None:
-                obj = spec.factory()
+                obj = spec.factory(self) if _takes_argument(spec.factory) else spec.factory()
                 self._scanner_objects[spec.name] = obj
             return obj
 

@@ -345,7 +345,8 @@ ScanTarget = Literal[
 
 
 class ScannerSpec(_Spec):
-    """A content scanner. ``factory() -> Scanner``; it is asked only for its ``targets``.
+    """A content scanner. ``factory() -> Scanner`` (or ``factory(host)``, to read config);
+    it is asked only for its ``targets``.
 
     Scanners run in ``order`` (lower first); a rewriting scanner (redaction) sees the text
     as rewritten by the scanners before it.
