@@ -20,7 +20,7 @@ def run_hermes(hermes_env, tmp_path):
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, input: str | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess[str]:
         full_env = {**hermes_env, **(env or {})}
-        full_env.setdefault("COLUMNS", "200")
+        full_env["COLUMNS"] = "200"
         return subprocess.run(
             [str(HERMES), *args], capture_output=True, text=True, env=full_env,
             cwd=str(cwd or tmp_path), input=input, timeout=timeout,

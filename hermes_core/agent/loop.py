@@ -249,8 +249,8 @@ class Agent:
         await self.recorder.append(self.session.id, list(messages))
 
     async def _flush_injected(self) -> None:
-        """Add queued messages at a safe point: before the user's message, or after a
-        batch of tool results."""
+        """Add queued messages at a safe point: before the user's message, after a batch
+        of tool results, or just before a request."""
         pending, self._pending_saves = self._pending_saves, []
         if pending:
             self.messages.extend(pending)
@@ -357,6 +357,7 @@ class Agent:
 
     async def _request(self, *, offer_tools: bool) -> LLMResponse:
         await self._maybe_compress()
+        await self._flush_injected()  # before a request is always a safe point
         request = LLMRequest(
             model=self.settings.model or "",
             messages=self.messages,

@@ -23,7 +23,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
         from rich.console import Console
         from rich.markup import escape
 
-        console = Console(highlight=False)
+        console = Console(highlight=False, soft_wrap=True)  # messages name paths: never wrap them
         marks = {"ok": "[green]✓[/]", "info": "[blue]·[/]", "warning": "[yellow]![/]", "error": "[red]✗[/]"}
         section = None
         for check in checks:
