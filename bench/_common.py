@@ -93,3 +93,25 @@ def ensure_bytecode() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(REPO / "hermes_core"),
                     *[str(p) for p in REPO.glob("plugins/*/src")], *[str(p) for p in REPO.glob("contrib/*/src")]],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def builtins_venv() -> Path:
+    """A virtual env with hermes-core and the built-in plugins only (plugins/*, not
+    contrib/*), as a user who installs hermes gets it. Kept in .venv-bench and refreshed
+    when a pyproject.toml changes. Returns its bin folder."""
+    import hashlib
+
+    venv = REPO / ".venv-bench"
+    packages = [REPO, *sorted(p.parent for p in REPO.glob("plugins/*/pyproject.toml"))]
+    stamp = hashlib.sha1(b"".join((p / "pyproject.toml").read_bytes() for p in packages)).hexdigest()
+    stamp_file = venv / ".bench-stamp"
+    uv = VENV_BIN / "uv"
+    if not (venv / "bin" / "python").exists():
+        subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(venv)], check=True)
+    if not stamp_file.exists() or stamp_file.read_text() != stamp:
+        args = [str(uv), "pip", "install", "-q", "--no-sources", "--compile-bytecode", "--python", str(venv / "bin" / "python")]
+        for package in packages:
+            args += ["-e", str(package)]
+        subprocess.run(args, check=True)
+        stamp_file.write_text(stamp)
+    return venv / "bin"

@@ -16,6 +16,12 @@ from .errors import ProviderError
 from .types import LLMRequest, LLMResponse, Message, StreamEvent, ToolCall, Usage
 
 
+def encode_payload(payload: dict[str, Any]) -> bytes:
+    """The request body as sent: compact JSON, UTF-8 (tool schemas go out with every
+    request, so the separators' spaces alone would cost hundreds of bytes)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def build_payload(request: LLMRequest) -> dict[str, Any]:
     """The JSON body for ``POST /chat/completions``."""
     payload: dict[str, Any] = {

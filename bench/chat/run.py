@@ -1,7 +1,9 @@
 """Chat benchmark against the test kit's scripted OpenAI-compatible server.
 
-1. End-to-end wall time and peak memory of ``hermes chat -q hello`` (a real process, all
-   installed plugins loaded, the model on 127.0.0.1 answering at once).
+1. End-to-end wall time and peak memory of ``hermes chat -q hello`` (a real process, the
+   model on 127.0.0.1 answering at once), in two environments: hermes with the built-in
+   plugins (a venv in .venv-bench, as users install it) and the development .venv, which
+   adds the contrib packages and their SDKs.
 2. The same with one ``terminal`` tool call (``echo hi``) before the answer.
 3. Kernel overhead per tool call: a conversation of 100 tool calls in one process, timing
    the gap between receiving a model response and sending the next request, minus the
@@ -29,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import (  # noqa: E402
     VENV_BIN,
+    builtins_venv,
     compare,
     ensure_bytecode,
     load_previous,
@@ -41,7 +44,6 @@ from _common import (  # noqa: E402
 
 from hermes_core.testing import Reply, ScriptedLLMServer  # noqa: E402
 
-HERMES = str(VENV_BIN / "hermes")
 
 
 def _answer_after_tool(request):
@@ -52,10 +54,10 @@ def _answer_after_tool(request):
     return Reply.tool_call("terminal", {"command": "echo hi"})
 
 
-def measure_cli(server: ScriptedLLMServer, env: dict[str, str], runs: int, label: str) -> dict[str, float] | None:
+def measure_cli(hermes: str, env: dict[str, str], runs: int, label: str) -> dict[str, float] | None:
     times, peaks = [], []
     for number in range(runs + 2):
-        wall, peak, code, out, err = run_with_rusage([HERMES, "chat", "-q", "hello"], env)
+        wall, peak, code, out, err = run_with_rusage([hermes, "chat", "-q", "hello"], env)
         if code != 0:
             print(f"  {label}: hermes failed: {err.decode()[-400:]}")
             return None
@@ -132,10 +134,17 @@ async def kernel_overhead(home: Path, calls: int = 100) -> dict[str, float]:
 
 
 def request_bytes(server: ScriptedLLMServer) -> dict[str, int]:
+    """Bytes of the system message and the tool schemas as they appear in the body sent
+    (compact JSON, as the providers encode it)."""
     request = server.chat_requests[0]
     body = request.json
-    system = json.dumps(body["messages"][0], ensure_ascii=False)
-    tools = json.dumps(body.get("tools", []), ensure_ascii=False)
+
+    def size(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    system = size(body["messages"][0])
+    tools = size(body.get("tools", []))
+    assert system in request.body.decode() and tools in request.body.decode(), "the body is not compact JSON"
     return {"system_prompt": len(system.encode()), "tools": len(tools.encode()), "tool_count": len(body.get("tools", [])),
             "body": len(request.body), "system_plus_tools": len(system.encode()) + len(tools.encode())}
 
@@ -147,39 +156,47 @@ def main() -> None:
     ensure_bytecode()
     previous = load_previous("chat")
     results: dict[str, object] = {"machine": machine()}
+    environments = {"built-ins": str(builtins_venv() / "hermes"), "with contrib": str(VENV_BIN / "hermes")}
     with tempfile.TemporaryDirectory(prefix="hermes-bench-chat-") as tmp, ScriptedLLMServer() as server:
         home = Path(tmp) / "home"
         home.mkdir()
         base = {k: v for k, v in os.environ.items() if not k.startswith(("HERMES_", "OPENAI_"))}
         env = {**base, "HERMES_HOME": str(home), "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-bench",
                "HERMES_MODEL__NAME": "test-model"}
-        server.default = Reply.text("Hello! How can I help?")
-        results["chat_q"] = measure_cli(server, env, args.runs, "chat -q hello")
-        server.reset()
-        server.default = Reply.text("Hello! How can I help?")
-        run_with_rusage([HERMES, "chat", "-q", "hello"], env)
-        results["request"] = request_bytes(server)
-        server.reset()
-        server.default = Reply.using(_answer_after_tool)
-        tools = json.loads(run_with_rusage([HERMES, "tools", "list", "--json"], env)[3] or b"[]")
-        if any(t["name"] == "terminal" and t["available"] for t in tools):
-            results["chat_q_tool"] = measure_cli(server, env, args.runs, "chat -q with a terminal call")
-            tool_messages = [r.messages[-1] for r in server.chat_requests if r.messages[-1].get("role") == "tool"]
-            results["tool_output_ok"] = bool(tool_messages) and "hi" in tool_messages[-1]["content"]
-        else:
-            results["chat_q_tool"] = None
-            print("  (no terminal tool installed: the tool-call measurement is skipped)")
+        for label, hermes in environments.items():
+            server.reset()
+            server.default = Reply.text("Hello! How can I help?")
+            results[label] = {"chat_q": measure_cli(hermes, env, args.runs, f"{label}: chat -q hello")}
+            if label == "built-ins":
+                server.reset()
+                run_with_rusage([hermes, "chat", "-q", "hello"], env)
+                results["request"] = request_bytes(server)
+            server.reset()
+            server.default = Reply.using(_answer_after_tool)
+            tools = json.loads(run_with_rusage([hermes, "tools", "list", "--json"], env)[3] or b"[]")
+            if any(t["name"] == "terminal" and t["available"] for t in tools):
+                results[label]["chat_q_tool"] = measure_cli(hermes, env, args.runs, f"{label}: chat -q with a terminal call")
+                tool_messages = [r.messages[-1] for r in server.chat_requests if r.messages[-1].get("role") == "tool"]
+                results[label]["tool_output_ok"] = bool(tool_messages) and "hi" in tool_messages[-1]["content"]
+            else:
+                results[label]["chat_q_tool"] = None
+                print(f"  ({label}: no terminal tool installed; the tool-call measurement is skipped)")
         results["overhead"] = asyncio.run(kernel_overhead(Path(tmp) / "overhead-home"))
 
     prev = previous
-    chat_q, chat_tool, overhead, request = results["chat_q"], results["chat_q_tool"], results["overhead"], results["request"]
+    overhead, request = results["overhead"], results["request"]
     print(f"hermes chat benchmark ({machine()['cpus']} CPUs, load {machine()['load']:.2f}), median of {args.runs} runs")
-    if chat_q:
-        print(f"  chat -q hello:                 {chat_q['median_ms']:7.1f} ms  peak {chat_q['peak_mb']:5.1f} MB   target <= 350 ms "
-              f"{'ok' if chat_q['median_ms'] <= 350 else 'MISSED'} {compare(chat_q['median_ms'], (prev.get('chat_q') or {}).get('median_ms'))}")
-    if chat_tool:
-        print(f"  chat -q + one terminal call:   {chat_tool['median_ms']:7.1f} ms  peak {chat_tool['peak_mb']:5.1f} MB   target <= 500 ms "
-              f"{'ok' if chat_tool['median_ms'] <= 500 else 'MISSED'} {compare(chat_tool['median_ms'], (prev.get('chat_q_tool') or {}).get('median_ms'))}")
+    for label in environments:
+        chat_q, chat_tool = results[label]["chat_q"], results[label].get("chat_q_tool")
+        before = prev.get(label) or {}
+        if chat_q:
+            print(f"  [{label:<12}] chat -q hello:               {chat_q['median_ms']:7.1f} ms  peak {chat_q['peak_mb']:5.1f} MB   "
+                  f"target <= 350 ms {'ok' if chat_q['median_ms'] <= 350 else 'MISSED'} "
+                  f"{compare(chat_q['median_ms'], (before.get('chat_q') or {}).get('median_ms'))}")
+        if chat_tool:
+            print(f"  [{label:<12}] chat -q + one terminal call: {chat_tool['median_ms']:7.1f} ms  peak {chat_tool['peak_mb']:5.1f} MB   "
+                  f"target <= 500 ms {'ok' if chat_tool['median_ms'] <= 500 else 'MISSED'} "
+                  f"{compare(chat_tool['median_ms'], (before.get('chat_q_tool') or {}).get('median_ms'))}")
     print(f"  kernel overhead per tool call: p50 {overhead['p50_ms']:.3f} ms, p95 {overhead['p95_ms']:.3f} ms "
           f"(max {overhead['max_ms']:.2f}) over {overhead['calls']} calls, {overhead['plugins_loaded']} plugins loaded   "
           f"target p95 <= 2 ms {'ok' if overhead['p95_ms'] <= 2 else 'MISSED'} "

@@ -78,13 +78,6 @@ def _tool_guidance(tools: list[ToolSpec]) -> str:
         lines.append("Shell state (cwd, env) persists between `terminal` calls; use `background` for servers.")
     if names & {"read_file", "patch"}:
         lines.append("Read a file before editing it; prefer `patch` for small edits over rewriting files.")
-    if "memory" in names:
-        lines.append(
-            "Save durable facts with `memory` (user: who they are, preferences; memory: environment, "
-            "conventions, lessons). Not task progress."
-        )
-    if "session_search" in names:
-        lines.append("Use `session_search` when the user refers to earlier conversations.")
     if "clarify" in names:
         lines.append("Use `clarify` only when you cannot proceed without the user's answer.")
     return "\n".join(lines)

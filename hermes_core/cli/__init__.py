@@ -19,4 +19,32 @@ def main(argv: list[str] | None = None) -> None:
         return
     from ._root import run
 
-    run(args)
+    if argv is not None:  # called from Python: behave like a normal function
+        run(args)
+        return
+    try:
+        run(args)
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    _exit_now(code)
+
+
+def _exit_now(code: object) -> None:
+    """End the process without the interpreter's module-by-module teardown (~40 ms with
+    every plugin loaded). Everything hermes opened is closed by then; what remains is
+    flushing output and logs, done here."""
+    import logging
+    import os
+
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or 1
+    logging.shutdown()
+    os._exit(code if isinstance(code, int) else (0 if code is None else 1))

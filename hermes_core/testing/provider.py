@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ProviderError
 from ..types import LLMRequest, LLMResponse, ModelInfo, ProviderSettings, ProviderSpec, StreamEvent
-from ..wire import SSEDecoder, StreamAssembler, build_payload, error_message, parse_completion
+from ..wire import SSEDecoder, StreamAssembler, build_payload, encode_payload, error_message, parse_completion
 
 
 class KitProvider:
@@ -102,7 +102,7 @@ class KitProvider:
         conn_box["conn"] = conn
         try:
             try:
-                conn.request("POST", self._prefix + "/chat/completions", body=json.dumps(payload).encode(),
+                conn.request("POST", self._prefix + "/chat/completions", body=encode_payload(payload),
                              headers=self._headers())
                 response = conn.getresponse()
             except (OSError, http.client.HTTPException) as exc:

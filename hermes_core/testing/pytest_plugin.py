@@ -14,6 +14,9 @@ Fixtures:
     A factory for hosts with config, plugins and environment of your choosing.
 ``llm_server``
     A started :class:`~hermes_core.testing.llm_server.ScriptedLLMServer` on 127.0.0.1.
+``hermes_report``
+    ``hermes_report(section, line)`` prints ``line`` under ``section`` at the end of the
+    run (detection rates, benchmark-like numbers), also under pytest-xdist.
 
 ``async def`` test functions run on a fresh asyncio event loop, unless another async
 plugin (pytest-asyncio, anyio) has claimed them.
@@ -97,6 +100,38 @@ def llm_server() -> Iterator[Any]:
 
     with ScriptedLLMServer() as server:
         yield server
+
+
+_REPORT_KEY = "hermes-report"
+
+
+@pytest.fixture
+def hermes_report(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    def report(section: str, line: str) -> None:
+        # user_properties travel with the test's report, from xdist workers too.
+        request.node.user_properties.append((_REPORT_KEY, (section, line)))
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    sections: dict[str, list[str]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for key, value in getattr(report, "user_properties", ()) or ():
+                if key != _REPORT_KEY:
+                    continue
+                section, line = value
+                marker = (getattr(report, "nodeid", ""), section, line)
+                if marker in seen:
+                    continue
+                seen.add(marker)
+                sections.setdefault(section, []).append(line)
+    for section, lines in sections.items():
+        terminalreporter.write_sep("-", section)
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def _claimed_by_other_async_plugin(item: pytest.Function) -> bool:

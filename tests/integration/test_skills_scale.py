@@ -139,7 +139,7 @@ def thousand(make_host, hermes_home, monkeypatch):
     return host, made, time.perf_counter() - started
 
 
-def test_index_budget_and_hit_rate_with_1000_skills(thousand, tmp_path, hermes_home):
+def test_index_budget_and_hit_rate_with_1000_skills(thousand, tmp_path, hermes_home, hermes_report):
     host, made, generate_seconds = thousand
     assert len(made) == 1000
     settings = SkillsConfig()
@@ -186,8 +186,8 @@ def test_index_budget_and_hit_rate_with_1000_skills(thousand, tmp_path, hermes_h
 
     n = len(targets)
     p = statistics.quantiles(search_seconds, n=20)
-    print(
-        f"\n1,000 skills: generated in {generate_seconds:.2f}s; catalog load cold {cold * 1000:.0f} ms, "
+    summary = (
+        f"1,000 skills: generated in {generate_seconds:.2f}s; catalog load cold {cold * 1000:.0f} ms, "
         f"warm {warm * 1000:.0f} ms (cache {cache_bytes / 1024:.0f} KiB)\n"
         f"prompt index: {max(index_sizes):,} characters max, {statistics.mean(index_sizes):,.0f} mean "
         f"(~{max(index_sizes) // 4:,} tokens max), "
@@ -198,6 +198,8 @@ def test_index_budget_and_hit_rate_with_1000_skills(thousand, tmp_path, hermes_h
         f"skills_search through the tool path: p50 {statistics.median(search_seconds) * 1000:.1f} ms, "
         f"p95 {p[18] * 1000:.1f} ms"
     )
+    for line in summary.splitlines():
+        hermes_report("skills at scale (tests/integration/test_skills_scale.py)", line)
     assert max(index_sizes) <= settings.index_max_chars
     assert max(index_sizes) <= len(small_text) * 1.25  # 1,000 skills cost about what 50 do
     assert either / n >= 0.95

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-_REPORT = pytest.StashKey[dict]()
 HERE = Path(__file__).parent
 
 
@@ -44,10 +43,24 @@ def benign_corpus() -> list[str]:
     return load_benign()
 
 
-@pytest.fixture(scope="session")
-def approval_report(pytestconfig: pytest.Config) -> dict:
+class _Report(dict):
+    """What a corpus test puts in is formatted at once and handed to the test kit's
+    ``hermes_report``, which prints it at the end of the run (under xdist too)."""
+
+    def __init__(self, emit) -> None:  # noqa: ANN001
+        super().__init__()
+        self._emit = emit
+
+    def __setitem__(self, key: str, value: dict) -> None:
+        super().__setitem__(key, value)
+        for line in _report_lines(key, value):
+            self._emit("hermes-plugin-approval: command scanner corpus", line)
+
+
+@pytest.fixture
+def approval_report(hermes_report) -> dict:  # noqa: ANN001
     """A dict the corpus tests fill; printed at the end of the run."""
-    return pytestconfig.stash.setdefault(_REPORT, {})
+    return _Report(hermes_report)
 
 
 @pytest.fixture
@@ -60,22 +73,19 @@ def scan():  # noqa: ANN201 - returns a function
     return lambda command: scanner.scan(command, ScanContext(target="command", source="terminal"))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
-    report = config.stash.get(_REPORT, None)
-    if not report:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.section("hermes-plugin-approval: command scanner corpus")
-    if "dangerous" in report:
-        d = report["dangerous"]
+def _report_lines(key: str, value: dict) -> list[str]:
+    lines: list[str] = []
+    write = lines.append
+    if key == "dangerous":
+        d = value
         write(f"dangerous corpus: {d['total']} commands ({d['block']} hardline, {d['ask']} ask)")
         write(f"  detection rate (block or ask): {d['detected'] / d['total']:.2%} ({d['detected']}/{d['total']})")
         write(f"  hardline entries blocked:      {d['blocked'] / d['block']:.2%} ({d['blocked']}/{d['block']})")
         write(f"  verdict exactly as labelled:   {d['exact'] / d['total']:.2%} ({d['exact']}/{d['total']})")
         for label, command, got in d["missed"]:
             write(f"  MISSED ({label}, got {got}): {command!r}")
-    if "benign" in report:
-        b = report["benign"]
+    elif key == "benign":
+        b = value
         write(f"benign corpus: {b['total']} commands")
         write(f"  false-positive rate (ask or block): {b['flagged'] / b['total']:.2%} "
               f"({b['ask']} ask, {b['block']} block)")
@@ -84,7 +94,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
                 write(f"  FLAGGED ({verdict}: {rules}): {command!r}")
         else:
             write("  flagged benign commands: none")
-    if "latency" in report:
-        lat = report["latency"]
+    elif key == "latency":
+        lat = value
         write(f"scan latency over {lat['count']} corpus commands (best of 3 runs each): p50 {lat['p50'] * 1000:.3f} ms, "
               f"p95 {lat['p95'] * 1000:.3f} ms, p99 {lat['p99'] * 1000:.3f} ms, max {lat['max'] * 1000:.2f} ms")
+    return lines

@@ -18,7 +18,6 @@ import pytest
 CORPUS = Path(__file__).parent / "corpus"
 SKILLS_CORPUS = Path("/work/shared/corpus/agentskills/anthropics")
 #: Where the corpus tests leave their measurements for the terminal summary.
-RATES = pytest.StashKey[dict[str, str]]()
 
 
 @dataclass
@@ -167,18 +166,11 @@ def corpora():  # noqa: ANN201
 
 
 @pytest.fixture
-def record_rate(request: pytest.FixtureRequest):  # noqa: ANN201
-    """``record_rate(name, text)`` adds a line to the end-of-run summary."""
+def record_rate(hermes_report):  # noqa: ANN001, ANN201
+    """``record_rate(name, text)`` adds a line to the end-of-run summary (the test kit's
+    ``hermes_report``, which also works under pytest-xdist)."""
 
     def record(name: str, text: str) -> None:
-        request.config.stash.setdefault(RATES, {})[name] = text
+        hermes_report("hermes-plugin-injection-scanner: measured rates", f"{name}: {text}")
 
     return record
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
-    rates = config.stash.get(RATES, {})
-    if rates:
-        terminalreporter.write_sep("-", "hermes-plugin-injection-scanner: measured rates")
-        for name, text in rates.items():
-            terminalreporter.write_line(f"{name}: {text}")

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).parent / "corpus"
-RATES = pytest.StashKey[dict[str, str]]()
 
 
 def _jsonl(name: str) -> list[dict]:
@@ -38,18 +37,11 @@ def redactor():  # noqa: ANN201
 
 
 @pytest.fixture
-def record_rate(request: pytest.FixtureRequest):  # noqa: ANN201
-    """``record_rate(name, text)`` adds a line to the end-of-run summary."""
+def record_rate(hermes_report):  # noqa: ANN001, ANN201
+    """``record_rate(name, text)`` adds a line to the end-of-run summary (the test kit's
+    ``hermes_report``, which also works under pytest-xdist)."""
 
     def record(name: str, text: str) -> None:
-        request.config.stash.setdefault(RATES, {})[name] = text
+        hermes_report("hermes-plugin-secret-redaction: measured rates", f"{name}: {text}")
 
     return record
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
-    rates = config.stash.get(RATES, {})
-    if rates:
-        terminalreporter.write_sep("-", "hermes-plugin-secret-redaction: measured rates")
-        for name, text in rates.items():
-            terminalreporter.write_line(f"{name}: {text}")

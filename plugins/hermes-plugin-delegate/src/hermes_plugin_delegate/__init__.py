@@ -24,21 +24,22 @@ class DelegationConfig(BaseModel):
     max_tasks: int = Field(8, ge=1, le=64, description="tasks accepted in one call")
 
 
-_TASK = {
-    "type": "object",
-    "properties": {
-        "goal": {"type": "string", "description": "What the subagent must achieve."},
-        "context": {"type": "string", "description": "Everything it needs: paths, errors, constraints. It sees nothing else."},
-        "toolsets": {"type": "array", "items": {"type": "string"}, "description": "Toolsets it may use."},
-    },
-    "required": ["goal"],
+_FIELDS = {
+    "goal": {"type": "string"},
+    "context": {"type": "string", "description": "all it needs: paths, errors, constraints"},
+    "toolsets": {"type": "array", "items": {"type": "string"}},
 }
 
 _SCHEMA = {
     "type": "object",
     "properties": {
-        **_TASK["properties"],
-        "tasks": {"type": "array", "items": _TASK, "description": "Several independent tasks, run in parallel."},
+        **_FIELDS,
+        "tasks": {
+            "type": "array",
+            "description": "several tasks, run in parallel",
+            "items": {"type": "object", "properties": {k: {"type": v["type"], **({"items": v["items"]} if "items" in v else {})}
+                                                       for k, v in _FIELDS.items()}, "required": ["goal"]},
+        },
     },
 }
 
@@ -54,9 +55,9 @@ def hermes_tools():
     yield ToolSpec(
         name="delegate_task",
         description=(
-            "Hand self-contained work to subagents with a fresh context and their own terminal; "
-            "only their final summaries come back. Use goal+context for one task or tasks[] for "
-            "several in parallel. Subagents know nothing but what you pass."
+            "Hand self-contained work to subagents (fresh context, own terminal); only their "
+            "summaries come back. goal+context for one task, tasks[] for several in parallel. "
+            "They know only what you pass."
         ),
         parameters=_SCHEMA,
         handler=_handler,

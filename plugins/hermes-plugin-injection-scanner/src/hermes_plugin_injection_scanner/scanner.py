@@ -71,10 +71,19 @@ _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 @dataclass
 class _Compiled:
     rule: Rule
-    regex: re.Pattern[str]
+    pattern: str
     triggers: tuple[Trigger, ...]
     #: The pattern started with ``\b`` (checked on each match, see strip_leading_boundaries).
     word_start: bool
+    _regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        # Compiled on first use: a scan only wakes rules whose triggers occur, and
+        # compiling all ~200 patterns up front would cost every hermes start ~100 ms.
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.M)
+        return self._regex
 
 
 @dataclass
@@ -132,7 +141,7 @@ class InjectionScanner:
                 expand_gaps(_unicode.fold_pattern(rule.pattern, self._fold_table))
             )
             triggers = tuple(make_trigger(t) for t in dict.fromkeys(_unicode.fold(t, self._fold_table) for t in rule.triggers))
-            self._rules.append(_Compiled(rule, re.compile(pattern, re.M), triggers, word_start))
+            self._rules.append(_Compiled(rule, pattern, triggers, word_start))
         self._trigger_table = TriggerTable.build([t for c in self._rules for t in c.triggers])
         # Which rules each trigger can wake up, so a scan only visits rules whose triggers
         # occur (a short document wakes a handful of the ~200 rules).

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from hermes_core import LLMRequest, LLMResponse, ModelInfo, ProviderError, ProviderSettings, StreamEvent
-from hermes_core.wire import SSEDecoder, StreamAssembler, build_payload, error_message, parse_completion
+from hermes_core.wire import SSEDecoder, StreamAssembler, build_payload, encode_payload, error_message, parse_completion
 
 # Context windows of well-known models (prefix match, longest first). Servers do not
 # report them; an unknown model falls back to the kernel default or model.context_window.
@@ -30,6 +30,7 @@ _WINDOWS = {
     "meta-llama/llama-3": 131_072,
 }
 
+_JSON = {"Content-Type": "application/json"}
 _RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 _MAX_BACKOFF = 30.0
 
@@ -63,11 +64,17 @@ class OpenAICompatProvider:
             headers["Authorization"] = f"Bearer {settings.api_key}"
         if "openrouter.ai" in self.base_url:
             headers.update({"HTTP-Referer": "https://github.com/hermes-agent-host", "X-Title": "hermes"})
+        # A plain-HTTP endpoint (a local Ollama, vLLM or llama.cpp server) never uses TLS:
+        # skip building a verifying SSL context, which loads the whole CA bundle (~70 ms).
+        # Redirects are not followed, so a request can never move to https unverified.
+        plain_http = self.base_url.startswith("http://")
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             headers=headers,
             timeout=httpx.Timeout(settings.timeout, connect=15.0),
             transport=transport,
+            verify=not plain_http,
+            follow_redirects=False,
         )
         self._key_hint = (
             f"the API key for '{settings.provider}' (the variable named by model.api_key_env, "
@@ -133,7 +140,7 @@ class OpenAICompatProvider:
 
     async def _json(self, payload: dict[str, Any]) -> LLMResponse:
         try:
-            response = await self._client.post("/chat/completions", json=payload)
+            response = await self._client.post("/chat/completions", content=encode_payload(payload), headers=_JSON)
         except httpx.HTTPError as exc:
             raise self._connection_error(exc) from None
         body = _json_or_text(response)
@@ -147,7 +154,7 @@ class OpenAICompatProvider:
         assembler = StreamAssembler(on_event)
         decoder = SSEDecoder()
         try:
-            async with self._client.stream("POST", "/chat/completions", json=payload) as response:
+            async with self._client.stream("POST", "/chat/completions", content=encode_payload(payload), headers=_JSON) as response:
                 if response.status_code != 200:
                     await response.aread()
                     raise self._status_error(response, _json_or_text(response))

@@ -33,13 +33,9 @@ SNIPPET_CONTEXT_CHARS = 400
 WINDOW_CHARS = 1500
 
 DESCRIPTION = (
-    "Search and read past conversations with this user (saved sessions; the current one is left out). "
-    "Three ways to call it: (1) query: keyword search, best matches first, each with a snippet (matches in "
-    "**bold**), its message_id and the messages around it. All words must match; use \"quotes\" for an exact "
-    "phrase, word* for a prefix, OR between alternatives. (2) session_id: read that session's messages; add "
-    "around_message_id to centre on a hit, and page by re-anchoring on the first or last id returned. "
-    "(3) No arguments: the most recent sessions with title, date and first message. Use it when the user "
-    "refers to earlier work or you need a detail from a previous conversation."
+    "Search past conversations with this user. query: keyword search (all words must match; \"phrase\", "
+    "prefix*, OR), best hits with snippets, message_id and nearby messages. session_id: read a session, "
+    "around_message_id centres on a hit. No arguments: recent sessions."
 )
 
 PARAMETERS: dict[str, Any] = {
@@ -47,31 +43,30 @@ PARAMETERS: dict[str, Any] = {
     "properties": {
         "query": {
             "type": "string",
-            "description": "Keywords to search for. Omit (and omit session_id) to list recent sessions.",
+            "description": "keywords",
         },
         "session_id": {
             "type": "string",
-            "description": "A session to read (from a search result or the recent list).",
+            "description": "session to read",
         },
         "around_message_id": {
             "type": "integer",
-            "description": "With session_id: centre the window on this message id (a search hit's message_id).",
+            "description": "centre on this message",
         },
         "role_filter": {
             "type": "string",
-            "description": "Comma-separated roles to search or show: user, assistant, tool. Default: all.",
+            "description": "e.g. user,assistant",
         },
         "sort": {
             "type": "string",
             "enum": list(SORTS),
-            "description": "Search order: relevance (default), newest or oldest first.",
+            "description": "search order",
         },
         "limit": {
             "type": "integer",
             "minimum": 1,
             "maximum": 50,
-            "description": "Results to return: search hits (default 5, at most 20), recent sessions (default 10), "
-                           "or messages of a session (default 20, at most 50).",
+            "description": "results (hits 5, sessions 10, messages 20 by default)",
         },
     },
     "additionalProperties": False,

@@ -128,12 +128,9 @@ def skill_manage(args: dict[str, Any], ctx: ToolContext) -> str:
 
 
 _MANAGE_DESCRIPTION = (
-    "Save and maintain reusable skills (your procedural memory) in ~/.hermes/skills. Create one after a task that "
-    "took several steps, trial and error, or a user correction; patch a skill at once when its steps turn out wrong "
-    "or incomplete. Actions: create (content = full SKILL.md: front matter with name and description, then steps, "
-    "pitfalls, verification), patch (old_string -> new_string in SKILL.md or file_path; preferred for fixes), "
-    "edit (content replaces SKILL.md), delete, write_file / remove_file (file_path under references/, templates/, "
-    "scripts/ or assets/). Content is validated and security-scanned before anything is written."
+    "Your procedural memory. create a skill after a task that took several steps or a correction (content: "
+    "SKILL.md with name/description front matter, steps, pitfalls); patch it (old_string -> new_string) as soon "
+    "as its steps prove wrong; edit, delete, write_file/remove_file (references/, scripts/, assets/)."
 )
 
 
@@ -173,14 +170,14 @@ def tool_specs() -> list[ToolSpec]:
             description=_MANAGE_DESCRIPTION,
             parameters={"type": "object", "properties": {
                 "action": {"type": "string", "enum": ["create", "patch", "edit", "delete", "write_file", "remove_file"]},
-                "name": {"type": "string", "description": "skill name: lower-case words joined by '-'"},
-                "content": {"type": "string", "description": "full SKILL.md (create, edit)"},
-                "category": {"type": "string", "description": "optional folder to group the skill in (create)"},
-                "old_string": {"type": "string", "description": "exact text to replace (patch)"},
-                "new_string": {"type": "string", "description": "replacement text (patch)"},
-                "replace_all": {"type": "boolean", "description": "replace every occurrence (patch)"},
-                "file_path": {"type": "string", "description": "file in the skill (write_file, remove_file, patch)"},
-                "file_content": {"type": "string", "description": "the file's text (write_file)"}},
+                "name": {"type": "string", "description": "lower-case-with-dashes"},
+                "content": {"type": "string", "description": "full SKILL.md"},
+                "category": {"type": "string"},
+                "old_string": {"type": "string"},
+                "new_string": {"type": "string"},
+                "replace_all": {"type": "boolean"},
+                "file_path": {"type": "string", "description": "file in the skill"},
+                "file_content": {"type": "string"}},
                 "required": ["action", "name"]},
             handler=skill_manage, toolset=TOOLSET, progress_arg="name",
         ),

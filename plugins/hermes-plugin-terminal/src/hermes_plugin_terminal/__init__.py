@@ -17,12 +17,12 @@ __all__ = ["PROCESS_SCHEMA", "TERMINAL_SCHEMA", "hermes_tools", "hermes_toolsets
 TERMINAL_SCHEMA = {
     "type": "object",
     "properties": {
-        "command": {"type": "string", "description": "The shell command to run (bash)."},
-        "timeout": {"type": "number", "description": "Seconds before the command is killed (default: terminal.timeout)."},
-        "workdir": {"type": "string", "description": "Run in this directory for this call only."},
+        "command": {"type": "string", "description": "bash command"},
+        "timeout": {"type": "number", "description": "seconds before it is killed"},
+        "workdir": {"type": "string", "description": "directory for this call only"},
         "background": {
             "type": "boolean",
-            "description": "Start it in the background and return its session_id at once (servers, watchers, long jobs).",
+            "description": "return at once; manage it with process",
         },
     },
     "required": ["command"],
@@ -32,12 +32,11 @@ PROCESS_SCHEMA = {
     "type": "object",
     "properties": {
         "action": {"type": "string", "enum": ["list", "poll", "log", "wait", "write", "submit", "kill"]},
-        "session_id": {"type": "string", "description": "The id terminal(background=true) returned."},
-        "id": {"type": "string", "description": "Same as session_id."},
-        "data": {"type": "string", "description": "write: text for its stdin; submit: a line (Enter is added)."},
-        "timeout": {"type": "number", "description": "wait: seconds to wait at most (default 60)."},
-        "offset": {"type": "integer", "description": "log: first line (0-based; negative counts from the end)."},
-        "limit": {"type": "integer", "description": "log: number of lines (default 200)."},
+        "session_id": {"type": "string", "description": "id from terminal(background=true)"},
+        "data": {"type": "string", "description": "stdin text (submit adds Enter)"},
+        "timeout": {"type": "number", "description": "wait: max seconds (60)"},
+        "offset": {"type": "integer", "description": "log: first line (negative: from end)"},
+        "limit": {"type": "integer", "description": "log: lines (200)"},
     },
     "required": ["action"],
 }
@@ -60,11 +59,9 @@ def hermes_tools():
     yield ToolSpec(
         name="terminal",
         description=(
-            "Run a shell command in this session's persistent shell: cd, exported variables, "
-            "aliases and functions carry over between calls. stdout and stderr are merged; long "
-            "output keeps its start and end. Non-interactive (stdin is empty): pass -y flags, "
-            "avoid pagers and editors. Use background=true for servers or jobs that outlive a "
-            "call, then the process tool."
+            "Run a command in this session's persistent shell (cd, exports and aliases carry over; "
+            "stdout+stderr merged). Non-interactive: pass -y, avoid pagers and editors. "
+            "background=true for servers and long jobs."
         ),
         parameters=TERMINAL_SCHEMA,
         handler=_terminal,
@@ -75,9 +72,8 @@ def hermes_tools():
     yield ToolSpec(
         name="process",
         description=(
-            "Manage background processes started with terminal(background=true): list them; poll "
-            "one (status and new output); log (its output by lines); wait for it to end; write or "
-            "submit input to its stdin; kill it and everything it started."
+            "Background processes from terminal(background=true): list, poll (status, new output), "
+            "log, wait, write/submit stdin, kill."
         ),
         parameters=PROCESS_SCHEMA,
         handler=_process,
