@@ -76,21 +76,13 @@ _LAZY: dict[str, str] = {
     "ProviderError": "hermes_core.errors",
     "ToolError": "hermes_core.errors",
     "MissingDependency": "hermes_core.errors",
+    "atomic_write_text": "hermes_core.files",
+    "file_lock": "hermes_core.files",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 
-def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'hermes_core' has no attribute {name!r}")
-    import importlib
+from ._lazy import lazy_attributes  # noqa: E402 - stdlib-only helper
 
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY)

@@ -4,9 +4,7 @@ start-up paths that only need the raw file stay cheap."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,23 +135,13 @@ def get_path(data: Mapping[str, Any], dotted: str) -> Any:
 
 
 def write_yaml_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    """Write YAML via a temporary file and rename, so a crash never leaves half a file."""
+    """Write YAML atomically (see :func:`hermes_core.files.atomic_write_text`), keeping
+    the file's permissions: a crash never leaves half a config."""
     import yaml
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=False)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .files import atomic_write_text
+
+    atomic_write_text(path, yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=False))
 
 
 def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:

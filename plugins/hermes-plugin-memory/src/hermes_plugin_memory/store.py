@@ -19,7 +19,9 @@ from .archive import ArchiveRecord
 from .config import BuiltinMemorySettings
 from .entries import parse, render, used_chars
 from .layout import FILE_NAMES, UserFiles, user_files
-from .locking import append_lines, exclusive, read_text, write_atomic
+from hermes_core.files import atomic_write_text, file_lock
+
+from .locking import append_lines, read_text
 from .operations import MemoryOperation, Refusal, plan, usage_label
 
 
@@ -78,7 +80,7 @@ class MemoryStore:
         files = self.files(user_id)
         path = files.file(op.target)
         limit = self.settings.limit(op.target)
-        with exclusive(files.lock):
+        with file_lock(files.lock):
             entries = parse(read_text(path))
             try:
                 result = plan(op, entries, limit=limit, when_full=self.settings.when_full)
@@ -99,7 +101,7 @@ class MemoryStore:
                 for p in result.pushed_out
             ]
             append_lines(files.archive, [record.model_dump_json(exclude_none=True) for record in archived])
-            write_atomic(path, render(result.entries))
+            atomic_write_text(path, render(result.entries))
         return WriteOutcome(
             ok=True, kind="saved", action=op.action, target=op.target, message=result.message,
             used=used_chars(result.entries), limit=limit, entry_count=len(result.entries), archived=archived,
