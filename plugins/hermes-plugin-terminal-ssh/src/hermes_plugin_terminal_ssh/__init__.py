@@ -22,9 +22,15 @@ def _factory(settings: Any) -> Any:
     return SshBackend(settings)
 
 
-def _check_available() -> Availability:
+def _check_available(host) -> Availability:  # noqa: ANN001 - the hermes Host
     if importlib.util.find_spec("paramiko") is None:
         return Availability(available=False, reason="the 'paramiko' package is not installed: pip install paramiko")
+    try:
+        configured = host.plugin_config("terminal.ssh").host
+    except Exception:  # an invalid section: opening the backend reports the file and key
+        return Availability()
+    if not configured:
+        return Availability(available=False, reason="no remote host: hermes config set terminal.ssh.host <host>")
     return Availability()
 
 
