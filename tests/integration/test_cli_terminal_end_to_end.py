@@ -40,3 +40,28 @@ def test_chat_q_refuses_a_dangerous_command_when_nobody_can_approve(hermes_env, 
     assert result.returncode == 0, result.stderr
     assert (target / "data.txt").read_text() == "keep me"
     assert "approval" in llm_server.chat_requests[1].messages[-1]["content"]
+
+
+def test_chat_continue_and_resume_pick_up_saved_sessions(hermes_env, llm_server, tmp_path):
+    env = {**hermes_env, "OPENAI_BASE_URL": llm_server.base_url, "OPENAI_API_KEY": "sk-test",
+           "HERMES_MODEL__NAME": "test-model"}
+    llm_server.script("My name is noted: Ada.", "Your name is Ada.", "Still Ada.")
+
+    def chat(*args):
+        result = subprocess.run([HERMES, "chat", *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    chat("-q", "my name is Ada")
+    assert chat("-q", "what is my name?", "--continue") == "Your name is Ada."
+    second = llm_server.chat_requests[1].messages
+    assert [m["content"] for m in second if m["role"] == "user"] == ["my name is Ada", "what is my name?"]
+    import json
+
+    listing = subprocess.run([HERMES, "sessions", "list", "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    (session,) = json.loads(listing.stdout)  # --continue added to the same session
+    session_id = session["id"]
+    assert chat("-q", "and now?", "--resume", session_id) == "Still Ada."
+    third = llm_server.chat_requests[2].messages
+    assert [m["content"] for m in third if m["role"] == "user"] == ["my name is Ada", "what is my name?", "and now?"]
