@@ -18,32 +18,28 @@ def skip_single(s: str, i: int) -> tuple[int, bool]:
     return j + 1, True
 
 
-def skip_ansi(s: str, i: int) -> tuple[int, bool]:
-    """After ``$'``: to just past the closing ``'`` (backslash escapes inside)."""
+def _skip_escaped(s: str, i: int, close: str) -> tuple[int, bool]:
+    """To just past the next unescaped ``close`` (backslash escapes skipped)."""
     n = len(s)
     while i < n:
         c = s[i]
         if c == "\\":
             i += 2
             continue
-        if c == "'":
+        if c == close:
             return i + 1, True
         i += 1
     return n, False
+
+
+def skip_ansi(s: str, i: int) -> tuple[int, bool]:
+    """After ``$'``: to just past the closing ``'`` (backslash escapes inside)."""
+    return _skip_escaped(s, i, "'")
 
 
 def skip_backtick(s: str, i: int) -> tuple[int, bool]:
     """After a backtick: to just past the closing one."""
-    n = len(s)
-    while i < n:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            return i + 1, True
-        i += 1
-    return n, False
+    return _skip_escaped(s, i, "`")
 
 
 def skip_double(s: str, i: int) -> tuple[int, bool]:
