@@ -144,7 +144,9 @@ def _memory(host: Host) -> Iterator[Check]:
     for name in host.config.memory.providers:
         spec = providers.get(name)
         if spec is None:
-            yield Check(section="memory", level="warning", message=f"memory provider '{name}' is configured but not installed", hint="hermes config set memory.providers builtin")
+            installed = ", ".join(sorted(providers)) or "none"
+            yield Check(section="memory", level="warning", message=f"memory provider '{name}' is configured but not installed (installed: {installed})",
+                        hint=f"pip install the plugin that provides '{name}', or: hermes config set memory.providers <installed ones>")
             continue
         availability = host.availability(spec)
         level: Level = "ok" if availability.available else "warning"

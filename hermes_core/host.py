@@ -85,6 +85,16 @@ _KIND_LABEL = {
 }
 
 
+def _is_local(url: str | None) -> bool:
+    """Whether a base URL points at this machine (local servers usually need no key)."""
+    if not url:
+        return False
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
+
+
 def _takes_argument(func: Any) -> bool:
     """Whether an availability check wants the host (``check(host)``) or nothing."""
     import inspect
@@ -654,6 +664,12 @@ class Host:
     def create_provider(self, provider: str | None = None, model: str | None = None) -> tuple[Any, ProviderSettings]:
         """A live provider object and its settings."""
         spec, settings = self.provider_settings(provider, model)
+        if spec.env and not settings.api_key and not _is_local(settings.base_url):
+            variables = " or ".join(spec.env)
+            raise HermesError(
+                f"no API key for provider '{spec.name}': set {variables} in the environment or in "
+                f"{self.layout.env_file} (or point model.api_key_env at the variable holding it)"
+            )
         if not settings.model:
             raise HermesError(
                 f"no model configured for provider '{spec.name}': run `hermes model` or "

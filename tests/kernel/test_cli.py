@@ -256,3 +256,10 @@ def test_model_command(run_hermes, hermes_home, llm_server):
     assert "provider: ollama" in text and "name: llama3:8b" in text
     remote = run_hermes("model", "list", "openai", "--remote", "--json", env={"OPENAI_BASE_URL": llm_server.base_url})
     assert json.loads(remote.stdout)[0]["models"] == ["test-model"]
+
+
+def test_chat_without_an_api_key_says_what_to_set(run_hermes, hermes_home):
+    result = run_hermes("chat", "-q", "hello")
+    assert result.returncode == 1
+    assert "no API key for provider 'openai': set OPENAI_API_KEY" in result.stderr
+    assert str(hermes_home / ".env") in result.stderr
