@@ -330,7 +330,6 @@ def _command_piece(source: str, subst: Substituter, base: int) -> _Piece:
 
 
 def _dollar(raw: str, i: int, state: ShellState, subst: Substituter, pieces: list[_Piece], base: int) -> int:
-    n = len(raw)
     nxt = raw[i + 1]
     if nxt == "(":
         end, closed = skip_paren(raw, i + 2)
