@@ -74,6 +74,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(302, b"", headers={"Location": f"/hop/{left - 1}" if left > 1 else "/page.html"})
         elif path == "/loop":
             self._send(301, b"", headers={"Location": "/loop"})
+        elif path == "/to-metadata":
+            self._send(302, b"", headers={"Location": "http://169.254.169.254/latest/meta-data/"})
         elif path == "/to-ftp":
             self._send(302, b"", headers={"Location": "ftp://127.0.0.1/file"})
         elif path == "/big.txt":
@@ -194,6 +196,18 @@ def test_redirects_are_followed_up_to_the_limit(web, site):
     assert too_many.is_error and "redirected more than 5 times (web.max_redirects)" in too_many.content
     loop = fetch(web, url=f"{site}/loop")
     assert loop.is_error and "too many redirects" in loop.content
+
+
+def test_link_local_addresses_are_refused(web, site):
+    """Cloud metadata services answer on link-local addresses; a prompt injection must not
+    be able to send the model there, directly or through a redirect. (Refused before any
+    connection is attempted, so nothing leaves this machine.)"""
+    direct = fetch(web, url="http://169.254.169.254/latest/meta-data/iam/")
+    assert direct.is_error and "link-local address (169.254.169.254)" in direct.content
+    redirected = fetch(web, url=f"{site}/to-metadata")
+    assert redirected.is_error and "169.254.169.254" in redirected.content and "web.block_link_local" in redirected.content
+    ipv6 = fetch(web, url="http://[fe80::1]/")
+    assert ipv6.is_error and "link-local" in ipv6.content
 
 
 def test_redirect_to_another_scheme(web, site):

@@ -21,6 +21,9 @@ class WebConfig(BaseModel):
     max_redirects: int = Field(5, ge=0, le=30, description="redirects followed before giving up")
     max_chars: int = Field(15_000, ge=500, description="characters of text returned when the call names none")
     user_agent: str = Field("hermes-agent/0.1 (web_fetch)", min_length=1, description="User-Agent header sent")
+    block_link_local: bool = Field(
+        True, description="refuse link-local addresses, where cloud metadata services hand out credentials"
+    )
 
 
 def settings(ctx: Any) -> WebConfig:

@@ -8,6 +8,7 @@ followed; binary content types are refused before their body is downloaded.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -75,11 +76,27 @@ def _normalise(raw: str) -> str:
     return url
 
 
+async def _refuse_link_local(request: Any) -> None:
+    """Before each request (redirects included): no link-local destinations, such as the
+    169.254.169.254 metadata service that hands cloud credentials to whoever asks."""
+    host = request.url.host
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, request.url.port or 443)
+    except OSError:
+        return  # the request itself reports the lookup failure
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if address.is_link_local or (address.version == 6 and address.ipv4_mapped and address.ipv4_mapped.is_link_local):
+            raise ToolError(f"refused {request.url}: {host} is a link-local address ({address}), where cloud metadata "
+                            "services live; set web.block_link_local: false to allow it")
+
+
 async def _download(httpx: Any, url: str, config: WebConfig) -> _Page:
     headers = {"User-Agent": config.user_agent, "Accept": _ACCEPT}
     timeout = httpx.Timeout(config.timeout, connect=min(10.0, config.timeout))
+    hooks = {"request": [_refuse_link_local]} if config.block_link_local else {}
     async with httpx.AsyncClient(follow_redirects=True, max_redirects=config.max_redirects, timeout=timeout,
-                                 headers=headers) as client, client.stream("GET", url) as response:
+                                 headers=headers, event_hooks=hooks) as client, client.stream("GET", url) as response:
         content_type = response.headers.get("content-type")
         if response.status_code >= 400:
             body, _ = await _read(response, 64 * 1024)
