@@ -106,14 +106,13 @@ def _tools(host: Host) -> Iterator[Check]:
     if not tools:
         yield Check(section="tools", level="warning", message="no tools installed: the agent can only talk", hint="pip install hermes-plugin-terminal hermes-plugin-file-tools")
         return
-    offered = host.active_tools()
-    yield Check(section="tools", level="ok", message=f"{len(offered)} of {len(tools)} tools offered to the model")
-    for tool in tools.values():
-        if not host.tool_enabled(tool):
-            continue
-        availability = host.availability(tool)
+    # Each availability check runs once (some probe the system).
+    enabled = {tool.name: host.availability(tool) for tool in tools.values() if host.tool_enabled(tool)}
+    offered = sum(availability.available for availability in enabled.values())
+    yield Check(section="tools", level="ok", message=f"{offered} of {len(tools)} tools offered to the model")
+    for name, availability in enabled.items():
         if not availability.available:
-            yield Check(section="tools", level="info", message=f"{tool.name} ({tool.plugin}) unavailable: {availability.reason}")
+            yield Check(section="tools", level="info", message=f"{name} ({tools[name].plugin}) unavailable: {availability.reason}")
 
 
 def _terminal(host: Host) -> Iterator[Check]:

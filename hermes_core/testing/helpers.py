@@ -8,8 +8,8 @@ passing here means the plugin works inside hermes.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from typing import Any
 from ..context import ApprovalAnswer, ApprovalRequest, NonInteractive, SessionInfo, new_session_id
 from ..types import ProviderSettings, ToolCall, ToolResult
 
-_ids = itertools.count(1)
 
 
 class ScriptedInteraction:
@@ -57,7 +56,7 @@ async def acall_tool(host: Any, name: str, arguments: dict[str, Any] | str, *, s
 
     session = session or make_session(host)
     raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
-    call = ToolCall(id=f"call_test_{next(_ids)}", name=name, arguments=raw)
+    call = ToolCall(id=f"call_test_{uuid.uuid4().hex[:12]}", name=name, arguments=raw)
     dispatcher = ToolDispatcher(host, session, host.tools())
     (result,) = await dispatcher.run_batch([call])
     return result
